@@ -1,0 +1,195 @@
+// Graph: owns every node, name, variable and collection of one TF1 graph.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include <absl/container/flat_hash_map.h>
+
+#include "scopeflow/base/arena.h"
+#include "scopeflow/base/dtype.h"
+#include "scopeflow/base/shape.h"
+#include "scopeflow/graph/attr.h"
+#include "scopeflow/graph/collections.h"
+#include "scopeflow/graph/handles.h"
+#include "scopeflow/graph/variable.h"
+#include "scopeflow/naming/name_table.h"
+#include "scopeflow/naming/scope.h"
+
+namespace scopeflow {
+
+namespace internal {
+struct ThreadScopes;
+
+/// One node as stored: fixed size, arrays in the graph's arena. Immutable after creation
+/// apart from output shapes (set_shape).
+struct NodeData {
+  struct Edge {
+    uint32_t node;
+    uint32_t index;
+  };
+  struct OutputInfo {
+    DataType dtype;
+    PartialShape shape;
+  };
+  struct StoredAttr {
+    std::string_view key;
+    const AttrValue* value;
+  };
+  std::string_view name;
+  std::string_view type;
+  const Edge* inputs = nullptr;
+  const uint32_t* control_inputs = nullptr;
+  OutputInfo* outputs = nullptr;
+  const StoredAttr* attrs = nullptr;
+  uint16_t num_inputs = 0, num_control = 0, num_outputs = 0, num_attrs = 0;
+  std::string_view device;
+};
+
+/// What the variable store and tf.Variable record for each variable.
+struct VariableRecord {
+  Operation op;
+  Operation initializer;
+  Output snapshot;
+  Output initial_value;
+  DataType dtype = DataType::kInvalid;  // reference dtype
+  PartialShape shape;
+  bool trainable = true;
+  std::string defined_at;
+  std::string name;  // "op:0"
+};
+}  // namespace internal
+
+/// A TF1 graph: operations in creation order, the case-insensitive name table, variables,
+/// the variable store (get_variable's map from full name to variable) and collections.
+///
+/// Ownership: the Graph owns everything structural; handles (Operation, Output, Variable,
+/// Scope) are small values valid while the graph lives. Node addresses never move.
+///
+/// Thread safety: building from several threads at once is safe. Mutations take the graph's
+/// lock; each thread has its own scope stack (TF keeps the name stack and the variable-scope
+/// store thread-local), while the name table and the store are shared, so two threads never
+/// get the same name.
+///
+///   Graph g;
+///   Scope s = Scope::root(g).name_scope("layer");
+///   ops::constant(s, 1.0f).name();   // "layer/Const:0"
+class Graph {
+ public:
+  Graph();
+  ~Graph();
+  Graph(const Graph&) = delete;
+  Graph& operator=(const Graph&) = delete;
+
+  /// A process-unique id, never reused.
+  uint64_t id() const { return id_; }
+
+  /// Description of the outputs of a new op.
+  struct OutputSpec {
+    DataType dtype;
+    PartialShape shape;
+  };
+
+  /// TF's Graph.create_op: names the op `name` under the scope's name stack (uniquified),
+  /// or exactly `name` without its slash when it ends in "/". Adds the scope's control
+  /// dependencies. Throws kInvalidArgument "'<name>' is not a valid node name" (after the
+  /// name was reserved, as TF) or "Duplicate node name in graph: '<name>'".
+  Operation create_op(const Scope& scope, std::string_view type, std::string_view name,
+                      std::span<const Output> inputs, std::span<const Attr> attrs,
+                      std::span<const OutputSpec> outputs,
+                      std::span<const Operation> control_inputs = {});
+
+  /// Unique name under the calling thread's current name scope (TF's Graph.unique_name).
+  std::string unique_name(std::string_view name, bool mark_as_used = true);
+  /// Reserves/uniquifies a full name (no stack prefix). Returns an interned view.
+  std::string_view unique_full_name(std::string_view full_name, bool mark_as_used = true);
+  /// Interns a string in the graph's arena (no reservation).
+  std::string_view intern(std::string_view s);
+
+  size_t num_operations() const { return num_nodes_.load(std::memory_order_acquire); }
+  Operation operation(size_t i) const { return Operation(this, static_cast<uint32_t>(i)); }
+  std::vector<Operation> get_operations() const;
+  /// The op named exactly `name`, if any.
+  std::optional<Operation> find_operation(std::string_view name) const;
+  /// Throws kNotFound with TF's message when absent, kInvalidArgument for a tensor name.
+  Operation get_operation_by_name(std::string_view name) const;
+  /// "op:index"; TF's messages for malformed or missing names.
+  Output get_tensor_by_name(std::string_view name) const;
+
+  // Collections (TF's add_to_collection / get_collection). Insertion order is kept.
+  void add_to_collection(std::string_view key, CollectionItem item);
+  void add_to_collections(std::span<const std::string> keys, const CollectionItem& item);
+  /// Items of `key`; with `scope`, those whose name matches it at the start (Python's
+  /// re.match, here std::regex with match_continuous).
+  std::vector<CollectionItem> get_collection(std::string_view key,
+                                             std::optional<std::string_view> scope = {}) const;
+  std::vector<std::string> get_all_collection_keys() const;
+  void clear_collection(std::string_view key);
+  /// Variables in a collection, filtered as get_collection.
+  std::vector<Variable> variables(std::string_view key = graph_keys::kGlobalVariables,
+                                  std::optional<std::string_view> scope = {}) const;
+
+  // Variables.
+  size_t num_variables() const;
+  /// The get_variable store: the variable created under full name `key`.
+  std::optional<Variable> stored_variable(std::string_view key) const;
+  const PartitionedVariable* stored_partitioned_variable(std::string_view key) const;
+
+  /// Bytes held by the graph's arena (names, node arrays), for memory figures.
+  size_t arena_bytes() const;
+
+  // ---- Internal interface (used by scopeflow's own layers; not for users) ----
+  const internal::NodeData& node(uint32_t i) const { return nodes_[i]; }
+  internal::NodeData& mutable_node(uint32_t i) { return nodes_[i]; }
+  const internal::VariableRecord& variable_record(uint32_t i) const { return variables_[i]; }
+  internal::ThreadScopes& thread_scopes();
+  std::mutex& mutex() const { return mu_; }
+  Variable add_variable_record(internal::VariableRecord rec);
+  void store_variable(std::string_view key, Variable v);
+  void store_partitioned_variable(std::string_view key, PartitionedVariable v);
+  internal::Arena& arena() { return arena_; }
+
+ private:
+  uint64_t id_;
+  mutable std::mutex mu_;
+  internal::Arena arena_;
+  NameTable names_;
+  internal::StableVector<internal::NodeData> nodes_;
+  std::atomic<size_t> num_nodes_{0};
+  absl::flat_hash_map<std::string_view, uint32_t> unregistered_nodes_;  // names made with "x/"
+  absl::flat_hash_map<std::string_view, int> types_;      // interned op type strings
+  absl::flat_hash_map<std::string_view, int> attr_keys_;  // interned attr names
+  internal::StableVector<internal::VariableRecord> variables_;
+  std::atomic<size_t> num_variables_{0};
+  absl::flat_hash_map<std::string, uint32_t> var_store_;
+  std::vector<PartitionedVariable> partitioned_;
+  absl::flat_hash_map<std::string, uint32_t> partitioned_store_;
+  std::vector<std::string> collection_keys_;
+  absl::flat_hash_map<std::string, std::vector<CollectionItem>> collections_;
+  absl::flat_hash_map<std::thread::id, std::unique_ptr<internal::ThreadScopes>> threads_;
+};
+
+/// The calling thread's default graph: the innermost GraphGuard's graph, or the process-wide
+/// global default graph (created on first use).
+Graph& default_graph();
+std::shared_ptr<Graph> default_graph_shared();
+/// Replaces the global default graph with a new one (TF's reset_default_graph). Throws
+/// kFailedPrecondition when a GraphGuard is open on this thread.
+void reset_default_graph();
+
+namespace internal {
+/// The thread-local stack of default graphs (GraphGuard and Python's as_default use it).
+void push_default_graph(std::shared_ptr<Graph> g);
+void pop_default_graph(const Graph* g) noexcept;
+size_t default_graph_depth();
+}  // namespace internal
+
+}  // namespace scopeflow

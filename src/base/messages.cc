@@ -1,0 +1,258 @@
+// TensorFlow 1.15's error texts. Each function names the TF function whose message it mirrors.
+#include "scopeflow/base/messages.h"
+
+#include <fmt/format.h>
+
+namespace scopeflow::messages {
+
+namespace {
+// Python's repr() of a str: single quotes unless the text holds one and no double quote.
+std::string py_repr(std::string_view s) {
+  const bool use_double = s.find('\'') != std::string_view::npos &&
+                          s.find('"') == std::string_view::npos;
+  const char q = use_double ? '"' : '\'';
+  std::string out(1, q);
+  for (char c : s) {
+    if (c == '\\') out += "\\\\";
+    else if (c == q) { out += '\\'; out += c; }
+    else if (c == '\n') out += "\\n";
+    else if (c == '\t') out += "\\t";
+    else out += c;
+  }
+  out += q;
+  return out;
+}
+}  // namespace
+
+// ops.py Graph.name_scope: _VALID_SCOPE_NAME_REGEX / _VALID_OP_NAME_REGEX check.
+std::string invalid_scope_name(std::string_view name) {
+  return fmt::format("'{}' is not a valid scope name", name);
+}
+// ops.py Operation.__init__: _VALID_OP_NAME_REGEX check.
+std::string invalid_node_name(std::string_view name) {
+  return fmt::format("'{}' is not a valid node name", name);
+}
+// c_api TF_FinishOperation, re-raised as ValueError by ops._create_c_op.
+std::string duplicate_node_name(std::string_view name) {
+  return fmt::format("Duplicate node name in graph: '{}'", name);
+}
+// ops.py name_scope.__init__ (v1).
+std::string name_scope_default_name_not_string(std::string_view type_repr) {
+  return fmt::format(
+      "`default_name` type ({}) is not a string type. You likely meant to pass this into the "
+      "`values` kwarg.",
+      type_repr);
+}
+// ops.py name_scope.__enter__ (v1).
+std::string name_scope_missing_name(std::string_view name, std::string_view default_name) {
+  return fmt::format("At least one of name ({}) and default_name ({}) must be provided.", name,
+                     default_name);
+}
+// ops.py Graph._as_graph_element_locked.
+std::string operation_not_in_graph(std::string_view name) {
+  return fmt::format("The name {} refers to an Operation not in the graph.", py_repr(name));
+}
+std::string tensor_op_not_in_graph(std::string_view name, std::string_view op_name) {
+  return fmt::format(
+      "The name {} refers to a Tensor which does not exist. The operation, {}, does not exist "
+      "in the graph.",
+      py_repr(name), py_repr(op_name));
+}
+std::string tensor_index_out_of_range(std::string_view name, std::string_view op_name,
+                                      int num_outputs) {
+  return fmt::format(
+      "The name {} refers to a Tensor which does not exist. The operation, {}, exists but only "
+      "has {} outputs.",
+      py_repr(name), py_repr(op_name), num_outputs);
+}
+std::string invalid_tensor_name(std::string_view name) {
+  return fmt::format(
+      "The name {} looks a like a Tensor name, but is not a valid one. Tensor names must be of "
+      "the form \"<op_name>:<output_index>\".",
+      py_repr(name));
+}
+std::string tensor_name_not_operation(std::string_view name) {
+  return fmt::format("Name {} appears to refer to a Tensor, not a Operation.", py_repr(name));
+}
+std::string operation_name_not_tensor(std::string_view name, bool exists) {
+  if (exists) {
+    return fmt::format(
+        "The name {} refers to an Operation, not a Tensor. Tensor names must be of the form "
+        "\"<op_name>:<output_index>\".",
+        py_repr(name));
+  }
+  return fmt::format(
+      "The name {} looks like an (invalid) Operation name, not a Tensor. Tensor names must be "
+      "of the form \"<op_name>:<output_index>\".",
+      py_repr(name));
+}
+// op_def_library.py _apply_op_helper: inputs sharing a type attr.
+std::string input_type_mismatch(std::string_view arg, std::string_view op_type,
+                                std::string_view got, std::string_view want,
+                                std::string_view first_arg) {
+  return fmt::format(
+      "Input '{}' of '{}' Op has type {} that does not match type {} of argument '{}'.", arg,
+      op_type, got, want, first_arg);
+}
+// constant_op / tensor_util.make_tensor_proto.
+std::string cannot_convert(std::string_view value, std::string_view dtype) {
+  return fmt::format("Cannot convert {} to EagerTensor of dtype {}", value, dtype);
+}
+// variable_scope.py variable_scope.__init__.
+std::string variable_scope_requires_name() {
+  return "If default_name is None then name_or_scope is required";
+}
+std::string reuse_parameter_invalid() {
+  return "The reuse parameter must be True or False or None.";
+}
+std::string auxiliary_name_scope_not_bool(std::string_view value) {
+  return fmt::format("The auxiliary_name_scope must be `True` or `False`, while get {}", value);
+}
+// variable_scope.py _pure_variable_scope.__init__ / variable_scope.__enter__.
+std::string name_or_scope_wrong_type() {
+  return "VariableScope: name_or_scope must be a string or VariableScope.";
+}
+std::string reuse_without_name_or_scope() {
+  return "reuse=True cannot be used without a name_or_scope";
+}
+// variable_scope.py _pure_variable_scope.__exit__.
+std::string improper_variable_scope_nesting() { return "Improper nesting of variable_scope."; }
+// variable_scope.py VariableScope.get_variable.
+std::string initializer_dtype_mismatch(std::string_view init_dtype_str,
+                                       std::string_view dtype_str) {
+  return fmt::format("Initializer type '{}' and explicit dtype '{}' don't match.", init_dtype_str,
+                     dtype_str);
+}
+// variable_scope.py _VariableStore.get_variable.
+std::string custom_getter_not_callable(std::string_view getter_repr) {
+  return fmt::format("Passed a custom_getter which is not callable: {}", getter_repr);
+}
+// variable_scope.py _VariableStore._get_single_variable.
+std::string constant_initializer_with_shape() {
+  return "If initializer is a constant, do not specify shape.";
+}
+std::string variable_already_exists(std::string_view name, std::string_view defined_at) {
+  return fmt::format(
+      "Variable {} already exists, disallowed. Did you mean to set reuse=True or "
+      "reuse=tf.AUTO_REUSE in VarScope? Originally defined at:\n\n{}",
+      name, defined_at);
+}
+std::string share_shape_mismatch(std::string_view name, std::string_view requested,
+                                 std::string_view found) {
+  return fmt::format("Trying to share variable {}, but specified shape {} and found shape {}.",
+                     name, requested, found);
+}
+std::string share_dtype_mismatch(std::string_view name, std::string_view requested,
+                                 std::string_view found) {
+  return fmt::format("Trying to share variable {}, but specified dtype {} and found dtype {}.",
+                     name, requested, found);
+}
+std::string variable_does_not_exist(std::string_view name) {
+  return fmt::format(
+      "Variable {} does not exist, or was not created with tf.get_variable(). Did you mean to "
+      "set reuse=tf.AUTO_REUSE in VarScope?",
+      name);
+}
+// variable_scope.py _VariableStore._get_default_initializer.
+std::string initializer_required(std::string_view name, std::string_view dtype_str) {
+  return fmt::format("An initializer for variable {} of {} is required", name, dtype_str);
+}
+std::string initializer_not_valid() {
+  return "The initializer passed is not valid. It should be a callable with no arguments and the "
+         "shape should not be provided or an instance of `tf.keras.initializers.*' and `shape` "
+         "should be fully defined.";
+}
+// variable_scope.py _VariableStore._get_partitioned_variable.
+std::string partitioned_shape_not_fully_defined(std::string_view shape) {
+  return fmt::format(
+      "Shape of a new partitioned variable must be fully defined, but instead was {}.", shape);
+}
+std::string partitioned_reuse_shape_mismatch(std::string_view name, std::string_view requested,
+                                             std::string_view found) {
+  return fmt::format(
+      "Trying to reuse partitioned variable {}, but specified shape {} and found shape {}.", name,
+      requested, found);
+}
+std::string partitioned_reuse_dtype_mismatch(std::string_view name, std::string_view requested,
+                                             std::string_view found) {
+  return fmt::format(
+      "Trying to reuse partitioned variable {}, but specified dtype {} and found dtype {}.", name,
+      requested, found);
+}
+std::string partitioned_reuse_partitions_mismatch(std::string_view name,
+                                                  std::string_view requested,
+                                                  std::string_view found) {
+  return fmt::format(
+      "Trying to reuse partitioned variable {}, but specified partitions {} and found "
+      "partitions {}.",
+      name, requested, found);
+}
+std::string partitioned_already_exists(std::string_view name) {
+  return fmt::format(
+      "Partitioned variable with name {} already exists. Did you mean to set reuse=True or "
+      "reuse=tf.AUTO_REUSE in VarScope?",
+      name);
+}
+std::string partitioned_does_not_exist(std::string_view name) {
+  return fmt::format(
+      "PartitionedVariable {} does not exist, or was not created with tf.get_variable(). Did "
+      "you mean to set reuse=False or reuse=tf.AUTO_REUSE in VarScope?",
+      name);
+}
+std::string partitioned_single_exists(std::string_view name) {
+  return fmt::format(
+      "A partitioner was provided, but an unpartitioned version of the variable was found: {}.  "
+      "Perhaps a variable of the same name was already created without partitioning?",
+      name);
+}
+std::string single_partitioned_exists(std::string_view name) {
+  return fmt::format(
+      "No partitioner was provided, but a partitioned version of the variable was found: "
+      "{}/part_0. Perhaps a variable of the same name was already created with partitioning?",
+      name);
+}
+std::string partitioned_rank_zero(std::string_view shape) {
+  return fmt::format("A partitioned Variable must have rank at least 1, shape: {}", shape);
+}
+std::string partitioner_zero_parts(std::string_view partitions) {
+  return fmt::format("Partitioner returned zero partitions for some axes: {}", partitions);
+}
+std::string partitioner_many_axes(std::string_view shape, std::string_view partitions) {
+  return fmt::format("Can only slice a variable along one dimension: shape: {}, partitioning: {}",
+                     shape, partitions);
+}
+// variables.py validate_synchronization_aggregation_trainable.
+std::string on_read_trainable() {
+  return "Synchronization value can be set to VariableSynchronization.ON_READ only for "
+         "non-trainable variables. You have specified trainable=True and "
+         "synchronization=VariableSynchronization.ON_READ.";
+}
+// variable_scope.py _get_slice_dim_and_num_slices / _call_partitioner.
+std::string partitions_invalid(std::string_view partitions, std::string_view shape) {
+  return fmt::format(
+      "Partitioner returned a partition list that does not match the Variable's rank: {} vs. {}",
+      partitions, shape);
+}
+// variables.py RefVariable._init_from_args.
+std::string initial_value_required() { return "initial_value must be specified."; }
+std::string initial_value_shape_unknown(std::string_view value) {
+  return fmt::format("initial_value must have a shape specified: {}", value);
+}
+std::string variable_collections_type(std::string_view value, std::string_view type_repr) {
+  return fmt::format(
+      "collections argument to Variable constructor must be a list, tuple, or set. Got {} of "
+      "type {}",
+      value, type_repr);
+}
+// scopeflow's own guards.
+std::string guard_popped_out_of_order(std::string_view kind) {
+  return fmt::format(
+      "A {} guard was destroyed while a scope entered after it was still open; scopes must close "
+      "in the reverse order of opening",
+      kind);
+}
+std::string graph_mismatch(std::string_view what) {
+  return fmt::format("{} must be from the same graph.", what);
+}
+
+}  // namespace scopeflow::messages

@@ -1,0 +1,382 @@
+// Graph: node storage, op creation, lookups by name, collections and the variable store.
+#include "scopeflow/graph/graph.h"
+
+#include <charconv>
+#include <regex>
+
+#include "scopeflow/base/error.h"
+#include "scopeflow/base/messages.h"
+#include "../naming/scope_stack_internal.h"
+
+namespace scopeflow {
+
+namespace {
+std::atomic<uint64_t> g_next_graph_id{1};
+
+// Debian's Abseil has its own string_view type; heterogeneous lookups go through it.
+absl::string_view key_of(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+bool op_name_char(char c, bool first) {
+  if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.')
+    return true;
+  return !first && (c == '_' || c == '-' || c == '/');
+}
+}  // namespace
+
+namespace internal {
+// TF's _VALID_OP_NAME_REGEX: ^[A-Za-z0-9.][A-Za-z0-9_.\-/]*$
+bool valid_op_name(std::string_view name) {
+  if (name.empty()) return false;
+  for (size_t i = 0; i < name.size(); ++i)
+    if (!op_name_char(name[i], i == 0)) return false;
+  return true;
+}
+// TF's _VALID_SCOPE_NAME_REGEX: ^[A-Za-z0-9_.\-/]*$
+bool valid_scope_name(std::string_view name) {
+  for (char c : name)
+    if (!op_name_char(c, false)) return false;
+  return true;
+}
+}  // namespace internal
+
+Graph::Graph() : id_(g_next_graph_id.fetch_add(1)), names_(&arena_) {}
+Graph::~Graph() = default;
+
+size_t Graph::arena_bytes() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return arena_.bytes_used();
+}
+
+std::string_view Graph::intern(std::string_view s) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return arena_.store(s);
+}
+
+std::string_view Graph::unique_full_name(std::string_view full_name, bool mark_as_used) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return names_.unique(full_name, mark_as_used);
+}
+
+Operation Graph::create_op(const Scope& scope, std::string_view type, std::string_view name,
+                           std::span<const Output> inputs, std::span<const Attr> attrs,
+                           std::span<const OutputSpec> outputs,
+                           std::span<const Operation> control_inputs) {
+  if (name.empty()) name = type;
+  for (const Output& in : inputs)
+    if (in.graph() != this)
+      throw Error(Code::kInvalidArgument, messages::graph_mismatch("Tensor " + in.name()));
+  for (const Operation& c : control_inputs)
+    if (c.graph() != this)
+      throw Error(Code::kInvalidArgument,
+                  messages::graph_mismatch("Operation " + std::string(c.name())));
+
+  thread_local std::string full;
+  const bool absolute = name.back() == '/';
+  if (absolute) {
+    full.assign(name.substr(0, name.size() - 1));
+  } else {
+    std::string_view stack = scope.name_stack();
+    full.clear();
+    if (!stack.empty()) {
+      full.reserve(stack.size() + 1 + name.size());
+      full.append(stack).append("/");
+    }
+    full.append(name);
+  }
+
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string_view stored;
+  if (absolute) {
+    const uint32_t existing = names_.node_of(full);
+    if (existing != NameTable::kNoNode || unregistered_nodes_.contains(std::string_view(full)))
+      throw Error(Code::kInvalidArgument, messages::duplicate_node_name(full));
+    stored = arena_.store(full);
+  } else {
+    stored = names_.unique(full, /*mark_as_used=*/true);
+  }
+  // TF validates after unique_name has reserved the name; the reservation stays.
+  if (!internal::valid_op_name(stored))
+    throw Error(Code::kInvalidArgument, messages::invalid_node_name(stored));
+
+  internal::NodeData nd;
+  nd.name = stored;
+  {
+    auto it = types_.find(type);
+    if (it == types_.end()) it = types_.emplace(arena_.store(type), 0).first;
+    nd.type = it->first;
+  }
+  if (!inputs.empty()) {
+    auto* e = arena_.make_array<internal::NodeData::Edge>(inputs.size());
+    for (size_t i = 0; i < inputs.size(); ++i)
+      e[i] = {inputs[i].op().index(), static_cast<uint32_t>(inputs[i].index())};
+    nd.inputs = e;
+    nd.num_inputs = static_cast<uint16_t>(inputs.size());
+  }
+  // Control inputs: explicit ones, then the scope's, skipping ops already feeding data in
+  // (TF's _control_dependencies_for_inputs drops those) and duplicates.
+  const auto& scope_deps = scope.control_dependencies();
+  if (!control_inputs.empty() || !scope_deps.empty()) {
+    std::vector<uint32_t> deps;
+    auto add = [&](const Operation& op) {
+      for (const Output& in : inputs)
+        if (in.op() == op) return;
+      for (uint32_t d : deps)
+        if (d == op.index()) return;
+      deps.push_back(op.index());
+    };
+    for (const Operation& c : control_inputs) add(c);
+    for (const Operation& c : scope_deps) add(c);
+    if (!deps.empty()) {
+      auto* c = arena_.make_array<uint32_t>(deps.size());
+      std::copy(deps.begin(), deps.end(), c);
+      nd.control_inputs = c;
+      nd.num_control = static_cast<uint16_t>(deps.size());
+    }
+  }
+  if (!outputs.empty()) {
+    auto* o = arena_.make_array<internal::NodeData::OutputInfo>(outputs.size());
+    for (size_t i = 0; i < outputs.size(); ++i) o[i] = {outputs[i].dtype, outputs[i].shape};
+    nd.outputs = o;
+    nd.num_outputs = static_cast<uint16_t>(outputs.size());
+  }
+  if (!attrs.empty()) {
+    auto* a = arena_.make_array<internal::NodeData::StoredAttr>(attrs.size());
+    for (size_t i = 0; i < attrs.size(); ++i) {
+      auto it = attr_keys_.find(std::string_view(attrs[i].name));
+      if (it == attr_keys_.end()) it = attr_keys_.emplace(arena_.store(attrs[i].name), 0).first;
+      a[i] = {it->first, arena_.make<AttrValue>(attrs[i].value)};
+    }
+    nd.attrs = a;
+    nd.num_attrs = static_cast<uint16_t>(attrs.size());
+  }
+  if (!scope.device().empty()) nd.device = scope.device();
+
+  const uint32_t index = static_cast<uint32_t>(nodes_.size());
+  nodes_.emplace_back(nd);
+  if (!names_.bind_node(stored, index)) unregistered_nodes_.emplace(stored, index);
+  num_nodes_.store(index + 1, std::memory_order_release);
+  return Operation(this, index);
+}
+
+std::string Graph::unique_name(std::string_view name, bool mark_as_used) {
+  return Scope::root(*this).graph().thread_scopes().frames.empty()
+             ? std::string(unique_full_name(name, mark_as_used))
+             : thread_scopes().frames.back().scope.unique_name(name, mark_as_used);
+}
+
+std::vector<Operation> Graph::get_operations() const {
+  const size_t n = num_operations();
+  std::vector<Operation> out;
+  out.reserve(n);
+  for (size_t i = 0; i < n; ++i) out.emplace_back(this, static_cast<uint32_t>(i));
+  return out;
+}
+
+std::optional<Operation> Graph::find_operation(std::string_view name) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  uint32_t i = names_.node_of(name);
+  if (i == NameTable::kNoNode) {
+    auto it = unregistered_nodes_.find(name);
+    if (it == unregistered_nodes_.end()) return std::nullopt;
+    i = it->second;
+  }
+  return Operation(this, i);
+}
+
+Operation Graph::get_operation_by_name(std::string_view name) const {
+  if (name.find(':') != std::string_view::npos)
+    throw Error(Code::kInvalidArgument, messages::tensor_name_not_operation(name));
+  auto op = find_operation(name);
+  if (!op) throw Error(Code::kNotFound, messages::operation_not_in_graph(name));
+  return *op;
+}
+
+Output Graph::get_tensor_by_name(std::string_view name) const {
+  const size_t colon = name.find(':');
+  if (colon == std::string_view::npos) {
+    throw Error(Code::kInvalidArgument,
+                messages::operation_name_not_tensor(name, find_operation(name).has_value()));
+  }
+  std::string_view op_name = name.substr(0, colon);
+  std::string_view index_text = name.substr(colon + 1);
+  int index = 0;
+  auto [ptr, ec] = std::from_chars(index_text.data(), index_text.data() + index_text.size(), index);
+  if (index_text.empty() || ec != std::errc() || ptr != index_text.data() + index_text.size())
+    throw Error(Code::kInvalidArgument, messages::invalid_tensor_name(name));
+  auto op = find_operation(op_name);
+  if (!op) throw Error(Code::kNotFound, messages::tensor_op_not_in_graph(name, op_name));
+  if (index < 0 || index >= op->num_outputs())
+    throw Error(Code::kNotFound,
+                messages::tensor_index_out_of_range(name, op_name, op->num_outputs()));
+  return op->output(index);
+}
+
+// ---- Collections ----
+
+void Graph::add_to_collection(std::string_view key, CollectionItem item) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = collections_.find(key_of(key));
+  if (it == collections_.end()) {
+    collection_keys_.emplace_back(key);
+    it = collections_.emplace(std::string(key), std::vector<CollectionItem>{}).first;
+  }
+  it->second.push_back(std::move(item));
+}
+
+void Graph::add_to_collections(std::span<const std::string> keys, const CollectionItem& item) {
+  // TF de-duplicates the keys (through a set); we keep the first occurrence of each.
+  std::vector<std::string_view> seen;
+  for (const std::string& k : keys) {
+    if (std::find(seen.begin(), seen.end(), k) != seen.end()) continue;
+    seen.push_back(k);
+    add_to_collection(k, item);
+  }
+}
+
+std::vector<CollectionItem> Graph::get_collection(std::string_view key,
+                                                  std::optional<std::string_view> scope) const {
+  std::vector<CollectionItem> items;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = collections_.find(key_of(key));
+    if (it == collections_.end()) return {};
+    items = it->second;
+  }
+  if (!scope) return items;
+  std::regex re{std::string(*scope)};
+  std::vector<CollectionItem> out;
+  for (auto& item : items) {
+    if (item.kind == CollectionItem::Kind::kOther && item.user_name.empty()) continue;
+    const std::string n = item.name();
+    if (std::regex_search(n, re, std::regex_constants::match_continuous)) out.push_back(item);
+  }
+  return out;
+}
+
+std::vector<std::string> Graph::get_all_collection_keys() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return collection_keys_;
+}
+
+void Graph::clear_collection(std::string_view key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = collections_.find(key_of(key));
+  if (it != collections_.end()) it->second.clear();
+}
+
+std::vector<Variable> Graph::variables(std::string_view key,
+                                       std::optional<std::string_view> scope) const {
+  std::vector<Variable> out;
+  for (const auto& item : get_collection(key, scope))
+    if (item.kind == CollectionItem::Kind::kVariable) out.push_back(item.variable);
+  return out;
+}
+
+// ---- Variables ----
+
+size_t Graph::num_variables() const { return num_variables_.load(std::memory_order_acquire); }
+
+Variable Graph::add_variable_record(internal::VariableRecord rec) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const uint32_t index = static_cast<uint32_t>(variables_.size());
+  variables_.emplace_back(std::move(rec));
+  num_variables_.store(index + 1, std::memory_order_release);
+  return Variable(this, index);
+}
+
+void Graph::store_variable(std::string_view key, Variable v) {
+  std::lock_guard<std::mutex> lock(mu_);
+  var_store_[std::string(key)] = v.index();
+}
+
+void Graph::store_partitioned_variable(std::string_view key, PartitionedVariable v) {
+  std::lock_guard<std::mutex> lock(mu_);
+  partitioned_store_[std::string(key)] = static_cast<uint32_t>(partitioned_.size());
+  partitioned_.push_back(std::move(v));
+}
+
+std::optional<Variable> Graph::stored_variable(std::string_view key) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = var_store_.find(key_of(key));
+  if (it == var_store_.end()) return std::nullopt;
+  return Variable(this, it->second);
+}
+
+const PartitionedVariable* Graph::stored_partitioned_variable(std::string_view key) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = partitioned_store_.find(key_of(key));
+  if (it == partitioned_store_.end()) return nullptr;
+  return &partitioned_[it->second];
+}
+
+// ---- Per-thread scope state ----
+
+internal::ThreadScopes& Graph::thread_scopes() {
+  // One-entry cache: graph ids are never reused, so a stale entry can never match.
+  thread_local uint64_t cached_id = 0;
+  thread_local internal::ThreadScopes* cached = nullptr;
+  if (cached_id == id_) return *cached;
+  internal::ThreadScopes* ts;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto& slot = threads_[std::this_thread::get_id()];
+    if (!slot) {
+      slot = std::make_unique<internal::ThreadScopes>();
+      auto st = std::make_shared<internal::ScopeState>();
+      st->graph = this;
+      slot->root = Scope(std::move(st));
+    }
+    ts = slot.get();
+  }
+  cached_id = id_;
+  cached = ts;
+  return *ts;
+}
+
+// ---- Default graph ----
+
+namespace {
+std::mutex g_default_mu;
+std::shared_ptr<Graph> g_default_graph;
+thread_local std::vector<std::shared_ptr<Graph>> t_graph_stack;
+
+std::shared_ptr<Graph> global_default() {
+  std::lock_guard<std::mutex> lock(g_default_mu);
+  if (!g_default_graph) g_default_graph = std::make_shared<Graph>();
+  return g_default_graph;
+}
+}  // namespace
+
+std::shared_ptr<Graph> default_graph_shared() {
+  if (!t_graph_stack.empty()) return t_graph_stack.back();
+  return global_default();
+}
+
+Graph& default_graph() {
+  if (!t_graph_stack.empty()) return *t_graph_stack.back();
+  return *global_default();
+}
+
+void reset_default_graph() {
+  if (!t_graph_stack.empty())
+    throw Error(Code::kFailedPrecondition,
+                "Do not use tf.reset_default_graph() to clear nested graphs. If you need a "
+                "cleared graph, exit the nesting and create a new graph.");
+  std::lock_guard<std::mutex> lock(g_default_mu);
+  g_default_graph = std::make_shared<Graph>();
+}
+
+namespace internal {
+void push_default_graph(std::shared_ptr<Graph> g) { t_graph_stack.push_back(std::move(g)); }
+void pop_default_graph(const Graph* g) noexcept {
+  for (auto it = t_graph_stack.rbegin(); it != t_graph_stack.rend(); ++it) {
+    if (it->get() == g) {
+      t_graph_stack.erase(std::next(it).base());
+      return;
+    }
+  }
+}
+size_t default_graph_depth() { return t_graph_stack.size(); }
+}  // namespace internal
+
+}  // namespace scopeflow

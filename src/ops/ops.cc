@@ -1,0 +1,446 @@
+// Op builders: TF's wrapper shape (name scope, input conversion, op named after the scope),
+// attrs and static shapes.
+#include "scopeflow/ops/ops.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "scopeflow/base/error.h"
+#include "scopeflow/base/messages.h"
+#include "scopeflow/graph/graph.h"
+#include "scopeflow/graph/variable.h"
+#include "scopeflow/naming/guards.h"
+
+namespace scopeflow::ops {
+
+Scope implicit_scope() { return current_scope(); }
+
+namespace {
+
+using OS = Graph::OutputSpec;
+
+// TF's generated wrappers: `with name_scope(name or OpType) as scope:` ... create_op(scope).
+Scope open_op_scope(const Scope& s, std::string_view name, std::string_view default_name) {
+  return s.name_scope(name.empty() ? default_name : name);
+}
+
+Operation finish(const Scope& op_scope, std::string_view type, std::span<const Output> inputs,
+                 std::span<const Attr> attrs, std::span<const OS> outputs) {
+  return op_scope.graph().create_op(op_scope, type, op_scope.name_scope_string(), inputs, attrs,
+                                    outputs);
+}
+
+std::string shape_as_list_text(const PartialShape& s) {
+  if (!s.known_rank()) return "?";
+  std::string out = "[";
+  for (int i = 0; i < s.rank(); ++i) {
+    if (i) out += ",";
+    out += s.dim(i) < 0 ? "?" : std::to_string(s.dim(i));
+  }
+  return out + "]";
+}
+
+// numpy broadcasting on static shapes (TF's BroadcastBinaryOpShapeFn).
+PartialShape broadcast(const PartialShape& a, const PartialShape& b, std::string_view op_name,
+                       std::string_view type) {
+  if (!a.known_rank() || !b.known_rank()) return PartialShape::unknown();
+  const int r = std::max(a.rank(), b.rank());
+  PartialShape::Dims d(r, -1);
+  for (int i = 0; i < r; ++i) {
+    const int ia = a.rank() - r + i, ib = b.rank() - r + i;
+    const int64_t da = ia >= 0 ? a.dim(ia) : 1, db = ib >= 0 ? b.dim(ib) : 1;
+    if (da == 1) d[i] = db;
+    else if (db == 1) d[i] = da;
+    else if (da < 0 || db < 0) d[i] = da < 0 ? (db < 0 ? -1 : db) : da;
+    else if (da == db) d[i] = da;
+    else
+      throw Error(Code::kInvalidArgument,
+                  fmt::format("Dimensions must be equal, but are {} and {} for '{}' (op: '{}') "
+                              "with input shapes: {}, {}.",
+                              da, db, op_name, type, shape_as_list_text(a), shape_as_list_text(b)));
+  }
+  return PartialShape(std::move(d));
+}
+
+std::string literal_text(const Tensor& t) {
+  if (t.num_elements() == 1 && t.dtype() != DataType::kString) {
+    if (t.dtype() == DataType::kBool) return t.as_double(0) != 0 ? "True" : "False";
+    return fmt::format("{}", t.as_double(0));
+  }
+  return t.debug_string();
+}
+
+const char* python_type_of(DataType t) {
+  if (is_floating(t)) return "float";
+  if (t == DataType::kBool) return "bool";
+  if (t == DataType::kString) return "str";
+  return "int";
+}
+
+// Whether a weakly typed literal of `from` converts to `to` (TF: ints to floats yes,
+// floats to ints no, bools only to bool).
+bool literal_converts(DataType from, DataType to) {
+  if (from == to) return true;
+  if (from == DataType::kBool || to == DataType::kBool) return false;
+  if (from == DataType::kString || to == DataType::kString) return false;
+  if (is_integer(from)) return is_integer(to) || is_floating(to) || is_complex(to);
+  if (is_floating(from)) return is_floating(to) || is_complex(to);
+  return false;
+}
+
+Output binary(const Scope& s, std::string_view type, const Input& x, const Input& y,
+              std::string_view name) {
+  Scope os = open_op_scope(s, name, type);
+  Output xo = convert_to_tensor(os, x, "x");
+  const DataType t = base_dtype(xo.dtype());
+  Output yo;
+  if (y.is_tensor()) {
+    yo = y.tensor();
+    if (base_dtype(yo.dtype()) != t)
+      throw Error(Code::kTypeMismatch,
+                  messages::input_type_mismatch("y", type, dtype_name(base_dtype(yo.dtype())),
+                                                dtype_name(t), "x"));
+  } else {
+    if (!literal_converts(y.value().dtype(), t))
+      throw Error(Code::kTypeMismatch,
+                  fmt::format("Expected {} passed to parameter 'y' of op '{}', got {} of type "
+                              "'{}' instead.",
+                              dtype_name(t), type, literal_text(y.value()),
+                              python_type_of(y.value().dtype())));
+    yo = convert_to_tensor(os, y, "y", t);
+  }
+  const Output ins[] = {xo, yo};
+  const Attr attrs[] = {{"T", t}};
+  const std::string op_name(os.name_stack());
+  const OS outs[] = {{t, broadcast(xo.shape(), yo.shape(), op_name, type)}};
+  return finish(os, type, ins, attrs, outs).output(0);
+}
+
+Output binary_operator(const Scope& s, std::string_view type, std::string_view scope_name,
+                       const Input& x, const Input& y, bool reflected) {
+  // math_ops._OverrideBinaryOperatorHelper: name_scope(None, "add", [x, y]); the Python
+  // operand is converted inside with the tensor's dtype, named after its side.
+  Scope os = s.name_scope(scope_name);
+  Output xo, yo;
+  if (!reflected) {
+    xo = convert_to_tensor(os, x, "x");
+    yo = convert_to_tensor(os, y, "y", base_dtype(xo.dtype()));
+  } else {
+    yo = convert_to_tensor(os, y, "y");
+    xo = convert_to_tensor(os, x, "x", base_dtype(yo.dtype()));
+  }
+  return binary(s, type, xo, yo, os.name_scope_string());
+}
+
+}  // namespace
+
+Output convert_to_tensor(const Scope& scope, const Input& in, std::string_view name,
+                         std::optional<DataType> dtype) {
+  if (in.is_tensor()) {
+    if (dtype && base_dtype(in.tensor().dtype()) != base_dtype(*dtype))
+      throw Error(Code::kInvalidArgument,
+                  fmt::format("Tensor conversion requested dtype {} for Tensor with dtype {}: {}",
+                              dtype_name(*dtype), dtype_name(in.tensor().dtype()),
+                              in.tensor().repr()));
+    return in.tensor();
+  }
+  Tensor v = in.value();
+  if (dtype && base_dtype(*dtype) != v.dtype()) {
+    const DataType want = base_dtype(*dtype);
+    if (!in.literal() || !literal_converts(v.dtype(), want))
+      throw Error(Code::kTypeMismatch,
+                  fmt::format("Expected {}, got {} of type '{}' instead.", dtype_name(want),
+                              literal_text(v), python_type_of(v.dtype())));
+    v = v.cast(want);
+  }
+  return constant(scope, v, name);
+}
+
+// ---- array_ops ----
+
+Output constant(const Scope& scope, const Tensor& value, std::string_view name) {
+  const Attr attrs[] = {{"value", value}, {"dtype", value.dtype()}};
+  const OS outs[] = {{value.dtype(), value.partial_shape()}};
+  return scope.graph().create_op(scope, "Const", name.empty() ? "Const" : name, {}, attrs, outs)
+      .output(0);
+}
+
+Output placeholder(const Scope& scope, DataType dtype, const PartialShape& shape,
+                   std::string_view name) {
+  Scope os = open_op_scope(scope, name, "Placeholder");
+  const Attr attrs[] = {{"dtype", dtype}, {"shape", shape}};
+  const OS outs[] = {{dtype, shape}};
+  return finish(os, "Placeholder", {}, attrs, outs).output(0);
+}
+
+Output identity(const Scope& scope, const Input& input, std::string_view name) {
+  Scope os = open_op_scope(scope, name, "Identity");
+  Output in = convert_to_tensor(os, input, "input");
+  const DataType t = base_dtype(in.dtype());
+  const Output ins[] = {in};
+  const Attr attrs[] = {{"T", t}};
+  const OS outs[] = {{t, in.shape()}};
+  return finish(os, "Identity", ins, attrs, outs).output(0);
+}
+
+std::vector<Output> unstack(const Scope& scope, const Input& value, int64_t num, int64_t axis,
+                            std::string_view name) {
+  // array_ops.unstack converts its argument before opening the op's scope.
+  Output v = convert_to_tensor(scope, value, "Const");
+  const PartialShape& s = v.shape();
+  if (s.known_rank()) {
+    const int64_t r = s.rank();
+    if (axis < -r || axis >= r)
+      throw Error(Code::kInvalidArgument, fmt::format("axis = {} not in [{}, {})", axis, -r, r));
+    if (axis < 0) axis += r;
+  }
+  if (num < 0) {
+    if (!s.known_rank() || s.dim(static_cast<int>(axis)) < 0)
+      throw Error(Code::kInvalidArgument,
+                  fmt::format("Cannot infer num from shape {}", s.to_string()));
+    num = s.dim(static_cast<int>(axis));
+  }
+  Scope os = open_op_scope(scope, name, "Unpack");
+  PartialShape out_shape = PartialShape::unknown();
+  if (s.known_rank()) {
+    PartialShape::Dims d;
+    for (int i = 0; i < s.rank(); ++i)
+      if (i != axis) d.push_back(s.dim(i));
+    out_shape = PartialShape(std::move(d));
+  }
+  const DataType t = base_dtype(v.dtype());
+  const Output ins[] = {v};
+  const Attr attrs[] = {{"num", num}, {"T", t}, {"axis", axis}};
+  std::vector<OS> outs(static_cast<size_t>(num), OS{t, out_shape});
+  Operation op = finish(os, "Unpack", ins, attrs, outs);
+  return op.outputs();
+}
+
+Output fill(const Scope& scope, const Input& dims, const Input& value, std::string_view name) {
+  Scope os = open_op_scope(scope, name, "Fill");
+  Output d = convert_to_tensor(os, dims, "dims", DataType::kInt32);
+  Output v = convert_to_tensor(os, value, "value");
+  PartialShape shape = PartialShape::unknown();
+  const AttrValue* known = d.op().type() == "Const" ? d.op().attr("value") : nullptr;
+  if (known) {
+    const Tensor& t = std::get<Tensor>(*known);
+    PartialShape::Dims dd;
+    for (int64_t i = 0; i < t.num_elements(); ++i) dd.push_back(static_cast<int64_t>(t.as_double(i)));
+    shape = PartialShape(std::move(dd));
+  } else if (d.shape().known_rank() && d.shape().rank() == 1 && d.shape().dim(0) >= 0) {
+    shape = PartialShape::unknown_of_rank(static_cast<int>(d.shape().dim(0)));
+  }
+  const DataType t = base_dtype(v.dtype());
+  const Output ins[] = {d, v};
+  const Attr attrs[] = {{"T", t}, {"index_type", DataType::kInt32}};
+  const OS outs[] = {{t, shape}};
+  return finish(os, "Fill", ins, attrs, outs).output(0);
+}
+
+namespace {
+Output filled(const Scope& scope, const std::vector<int64_t>& shape, DataType dtype,
+              std::string_view name, std::string_view default_name, double v) {
+  Scope os = open_op_scope(scope, name, default_name);
+  int64_t n = 1;
+  for (int64_t d : shape) n *= d;
+  Tensor one(dtype, {});
+  if (dtype == DataType::kString) {
+    one.string_data()[0] = "";
+  } else {
+    one = Tensor::scalar<double>(v).cast(dtype);
+  }
+  // array_ops._constant_if_small: a Const below 1000 elements, else Fill.
+  if (n < 1000) {
+    Tensor t(dtype, shape);
+    if (v != 0) t = Tensor::vector(std::vector<double>(static_cast<size_t>(n), v)).cast(dtype);
+    Tensor shaped(dtype, shape);
+    if (dtype != DataType::kString && t.byte_size())
+      std::memcpy(shaped.raw(), t.raw(), t.byte_size());
+    return constant(os, shaped, os.name_scope_string());
+  }
+  std::vector<int32_t> dims(shape.begin(), shape.end());
+  Output dims_t = constant(os, Tensor::vector(dims), "shape_as_tensor");
+  Output value_t = constant(os, one, "Const");
+  const Output ins[] = {dims_t, value_t};
+  const Attr attrs[] = {{"T", dtype}, {"index_type", DataType::kInt32}};
+  const OS outs[] = {{dtype, PartialShape(shape)}};
+  return finish(os, "Fill", ins, attrs, outs).output(0);
+}
+}  // namespace
+
+Output zeros(const Scope& scope, const std::vector<int64_t>& shape, DataType dtype,
+             std::string_view name) {
+  return filled(scope, shape, base_dtype(dtype), name, "zeros", 0);
+}
+Output ones(const Scope& scope, const std::vector<int64_t>& shape, DataType dtype,
+            std::string_view name) {
+  return filled(scope, shape, base_dtype(dtype), name, "ones", 1);
+}
+
+// ---- math_ops ----
+
+Output add(const Scope& s, const Input& x, const Input& y, std::string_view name) {
+  return binary(s, "Add", x, y, name);
+}
+Output add_v2(const Scope& s, const Input& x, const Input& y, std::string_view name) {
+  return binary(s, "AddV2", x, y, name);
+}
+Output sub(const Scope& s, const Input& x, const Input& y, std::string_view name) {
+  return binary(s, "Sub", x, y, name);
+}
+Output mul(const Scope& s, const Input& x, const Input& y, std::string_view name) {
+  return binary(s, "Mul", x, y, name);
+}
+Output real_div(const Scope& s, const Input& x, const Input& y, std::string_view name) {
+  return binary(s, "RealDiv", x, y, name);
+}
+
+Output operator_add(const Scope& s, const Input& x, const Input& y, bool reflected) {
+  return binary_operator(s, "AddV2", "add", x, y, reflected);
+}
+Output operator_sub(const Scope& s, const Input& x, const Input& y, bool reflected) {
+  return binary_operator(s, "Sub", "sub", x, y, reflected);
+}
+Output operator_mul(const Scope& s, const Input& x, const Input& y, bool reflected) {
+  return binary_operator(s, "Mul", "mul", x, y, reflected);
+}
+Output operator_truediv(const Scope& s, const Input& x, const Input& y, bool reflected) {
+  return binary_operator(s, "RealDiv", "truediv", x, y, reflected);
+}
+
+// ---- random_ops ----
+
+namespace {
+Output random_raw(const Scope& scope, std::string_view type, const Input& shape, DataType dtype,
+                  int64_t seed, int64_t seed2, std::string_view name) {
+  Scope os = open_op_scope(scope, name, type);
+  Output sh = convert_to_tensor(os, shape, "shape", DataType::kInt32);
+  PartialShape out = PartialShape::unknown();
+  if (sh.op().type() == "Const") {
+    const Tensor& t = std::get<Tensor>(*sh.op().attr("value"));
+    PartialShape::Dims d;
+    for (int64_t i = 0; i < t.num_elements(); ++i) d.push_back(static_cast<int64_t>(t.as_double(i)));
+    out = PartialShape(std::move(d));
+  }
+  const Output ins[] = {sh};
+  const Attr attrs[] = {{"seed", seed}, {"seed2", seed2}, {"dtype", dtype}, {"T", DataType::kInt32}};
+  const OS outs[] = {{dtype, out}};
+  return finish(os, type, ins, attrs, outs).output(0);
+}
+
+Tensor shape_value(const std::vector<int64_t>& shape) {
+  return Tensor::vector(std::vector<int32_t>(shape.begin(), shape.end()));
+}
+
+// random_seed.get_seed without a graph-level seed: (seed, 0) for an op seed, else (0, 0).
+std::pair<int64_t, int64_t> seeds(std::optional<int64_t> seed) {
+  if (!seed) return {0, 0};
+  return {87654321, *seed};
+}
+
+}  // namespace
+
+Output random_uniform_raw(const Scope& scope, const Input& shape, DataType dtype, int64_t seed,
+                          int64_t seed2, std::string_view name) {
+  return random_raw(scope, "RandomUniform", shape, dtype, seed, seed2, name);
+}
+
+namespace {
+Output literal(const Scope& s, double v, DataType dtype, std::string_view name) {
+  return constant(s, Tensor::scalar<double>(v).cast(dtype), name);
+}
+}  // namespace
+
+Output random_uniform(const Scope& scope, const std::vector<int64_t>& shape, double minval,
+                      double maxval, DataType dtype, std::optional<int64_t> seed,
+                      std::string_view name) {
+  Scope os = open_op_scope(scope, name, "random_uniform");
+  Output sh = constant(os, shape_value(shape), "shape");
+  Output lo = literal(os, minval, dtype, "min");
+  Output hi = literal(os, maxval, dtype, "max");
+  auto [s1, s2] = seeds(seed);
+  Output rnd = random_uniform_raw(os, sh, dtype, s1, s2, "");
+  Output range = operator_sub(os, hi, lo);
+  Output scaled = operator_mul(os, rnd, range);
+  Output out = add(os, scaled, lo, os.name_scope_string());
+  return out;
+}
+
+Output random_normal(const Scope& scope, const std::vector<int64_t>& shape, double mean,
+                     double stddev, DataType dtype, std::optional<int64_t> seed,
+                     std::string_view name) {
+  Scope os = open_op_scope(scope, name, "random_normal");
+  Output sh = constant(os, shape_value(shape), "shape");
+  Output m = literal(os, mean, dtype, "mean");
+  Output sd = literal(os, stddev, dtype, "stddev");
+  auto [s1, s2] = seeds(seed);
+  Output rnd = random_raw(os, "RandomStandardNormal", sh, dtype, s1, s2, "");
+  Output scaled = operator_mul(os, rnd, sd);
+  return add(os, scaled, m, os.name_scope_string());
+}
+
+Output truncated_normal(const Scope& scope, const std::vector<int64_t>& shape, double mean,
+                        double stddev, DataType dtype, std::optional<int64_t> seed,
+                        std::string_view name) {
+  Scope os = open_op_scope(scope, name, "truncated_normal");
+  Output sh = constant(os, shape_value(shape), "shape");
+  Output m = literal(os, mean, dtype, "mean");
+  Output sd = literal(os, stddev, dtype, "stddev");
+  auto [s1, s2] = seeds(seed);
+  Output rnd = random_raw(os, "TruncatedNormal", sh, dtype, s1, s2, "");
+  Output scaled = operator_mul(os, rnd, sd);
+  return add(os, scaled, m, os.name_scope_string());
+}
+
+// ---- state_ops ----
+
+Output variable_v2(const Scope& scope, const PartialShape& shape, DataType dtype,
+                   std::string_view name) {
+  Scope os = open_op_scope(scope, name, "VariableV2");
+  const Attr attrs[] = {{"shape", shape},
+                        {"dtype", base_dtype(dtype)},
+                        {"container", std::string()},
+                        {"shared_name", std::string()}};
+  const OS outs[] = {{ref_dtype(dtype), shape}};
+  return finish(os, "VariableV2", {}, attrs, outs).output(0);
+}
+
+Output assign(const Scope& scope, const Output& ref, const Input& value, bool validate_shape,
+              std::string_view name) {
+  Scope os = open_op_scope(scope, name, "Assign");
+  Output v = convert_to_tensor(os, value, "value", base_dtype(ref.dtype()));
+  PartialShape shape = validate_shape ? ref.shape().merge_with(v.shape()) : v.shape();
+  const Output ins[] = {ref, v};
+  const Attr attrs[] = {{"T", base_dtype(ref.dtype())},
+                        {"validate_shape", validate_shape},
+                        {"use_locking", true}};
+  const OS outs[] = {{ref_dtype(ref.dtype()), shape}};
+  return finish(os, "Assign", ins, attrs, outs).output(0);
+}
+
+}  // namespace scopeflow::ops
+
+namespace scopeflow {
+
+namespace {
+Scope scope_of(const Output& t) { return current_scope(*t.graph()); }
+}  // namespace
+
+Output operator+(const Output& x, const Input& y) { return ops::operator_add(scope_of(x), x, y); }
+Output operator+(const Input& x, const Output& y) {
+  return ops::operator_add(scope_of(y), x, y, /*reflected=*/true);
+}
+Output operator+(const Output& x, const Output& y) { return ops::operator_add(scope_of(x), x, y); }
+Output operator-(const Output& x, const Input& y) { return ops::operator_sub(scope_of(x), x, y); }
+Output operator-(const Input& x, const Output& y) {
+  return ops::operator_sub(scope_of(y), x, y, /*reflected=*/true);
+}
+Output operator-(const Output& x, const Output& y) { return ops::operator_sub(scope_of(x), x, y); }
+Output operator*(const Output& x, const Input& y) { return ops::operator_mul(scope_of(x), x, y); }
+Output operator*(const Input& x, const Output& y) {
+  return ops::operator_mul(scope_of(y), x, y, /*reflected=*/true);
+}
+Output operator*(const Output& x, const Output& y) { return ops::operator_mul(scope_of(x), x, y); }
+
+}  // namespace scopeflow
