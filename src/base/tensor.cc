@@ -42,13 +42,74 @@ auto visit_numeric(DataType t, F&& f) {
     case DataType::kInt8: return f(int8_t{});
     case DataType::kInt16: return f(int16_t{});
     case DataType::kUInt16: return f(uint16_t{});
+    case DataType::kUInt32: return f(uint32_t{});
+    case DataType::kUInt64: return f(uint64_t{});
     default:
       throw Error(Code::kUnimplemented, "No numeric access for dtype " + dtype_name(t));
   }
 }
+// IEEE half and bfloat16 <-> float, by bit manipulation (round to nearest even).
+float half_to_float(uint16_t h) {
+  const uint32_t sign = (h & 0x8000u) << 16;
+  uint32_t exp = (h >> 10) & 0x1f, mant = h & 0x3ff, bits;
+  if (exp == 0) {
+    if (mant == 0) {
+      bits = sign;
+    } else {  // subnormal: normalize
+      exp = 127 - 15 + 1;
+      while (!(mant & 0x400)) { mant <<= 1; --exp; }
+      bits = sign | (exp << 23) | ((mant & 0x3ff) << 13);
+    }
+  } else if (exp == 31) {
+    bits = sign | 0x7f800000u | (mant << 13);
+  } else {
+    bits = sign | ((exp - 15 + 127) << 23) | (mant << 13);
+  }
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+uint16_t float_to_half(float f) {
+  uint32_t x;
+  std::memcpy(&x, &f, 4);
+  const uint16_t sign = static_cast<uint16_t>((x >> 16) & 0x8000u);
+  const int32_t exp = static_cast<int32_t>((x >> 23) & 0xff) - 127 + 15;
+  uint32_t mant = x & 0x7fffffu;
+  if (((x >> 23) & 0xff) == 0xff) return sign | 0x7c00u | (mant ? 0x200u : 0);
+  if (exp >= 31) return sign | 0x7c00u;
+  if (exp <= 0) {
+    if (exp < -10) return sign;
+    mant |= 0x800000u;
+    const int shift = 14 - exp;
+    uint32_t h = mant >> shift;
+    const uint32_t rem = mant & ((1u << shift) - 1), half_way = 1u << (shift - 1);
+    if (rem > half_way || (rem == half_way && (h & 1))) ++h;
+    return static_cast<uint16_t>(sign | h);
+  }
+  uint32_t h = (static_cast<uint32_t>(exp) << 10) | (mant >> 13);
+  const uint32_t rem = mant & 0x1fffu;
+  if (rem > 0x1000u || (rem == 0x1000u && (h & 1))) ++h;
+  return static_cast<uint16_t>(sign | h);
+}
+float bf16_to_float(uint16_t b) {
+  uint32_t bits = static_cast<uint32_t>(b) << 16;
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+uint16_t float_to_bf16(float f) {
+  uint32_t x;
+  std::memcpy(&x, &f, 4);
+  x += 0x7fffu + ((x >> 16) & 1);
+  return static_cast<uint16_t>(x >> 16);
+}
 }  // namespace
 
 double Tensor::as_double(int64_t i) const {
+  if (dtype_ == DataType::kHalf) return half_to_float(data<uint16_t>()[i]);
+  if (dtype_ == DataType::kBFloat16) return bf16_to_float(data<uint16_t>()[i]);
+  if (dtype_ == DataType::kComplex64) return data<std::complex<float>>()[i].real();
+  if (dtype_ == DataType::kComplex128) return data<std::complex<double>>()[i].real();
   return visit_numeric(dtype_, [&](auto tag) {
     using T = decltype(tag);
     return static_cast<double>(data<T>()[i]);
@@ -56,13 +117,23 @@ double Tensor::as_double(int64_t i) const {
 }
 
 Tensor Tensor::cast(DataType to) const {
+  to = base_dtype(to);
   Tensor out(to, shape_);
-  visit_numeric(base_dtype(to), [&](auto tag) {
-    using T = decltype(tag);
-    T* dst = out.data<T>();
-    for (int64_t i = 0; i < num_elements_; ++i) dst[i] = static_cast<T>(as_double(i));
-    return 0;
-  });
+  for (int64_t i = 0; i < num_elements_; ++i) {
+    const double v = as_double(i);
+    switch (to) {
+      case DataType::kHalf: out.data<uint16_t>()[i] = float_to_half(static_cast<float>(v)); break;
+      case DataType::kBFloat16: out.data<uint16_t>()[i] = float_to_bf16(static_cast<float>(v)); break;
+      case DataType::kComplex64: out.data<std::complex<float>>()[i] = static_cast<float>(v); break;
+      case DataType::kComplex128: out.data<std::complex<double>>()[i] = v; break;
+      default:
+        visit_numeric(to, [&](auto tag) {
+          using T = decltype(tag);
+          out.data<T>()[i] = static_cast<T>(v);
+          return 0;
+        });
+    }
+  }
   return out;
 }
 
