@@ -1,0 +1,54 @@
+# scopeflow: the two set-up commands are `make demo` and `make test`; both install what is
+# missing (Debian packages), configure, build and run.
+
+PYTHON      ?= /usr/bin/python3
+BUILD       ?= build
+JOBS        ?= $(shell nproc)
+CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
+
+.PHONY: all deps build demo test test-cpp test-python test-asan tsan bench conformance clean
+
+all: build
+
+deps:
+	@./scripts/install-deps.sh
+
+$(BUILD)/build.ninja: CMakeLists.txt | deps
+	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	./$(BUILD)/bin/sf demo
+
+test: build test-cpp test-python test-asan
+
+test-cpp: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-python: build
+	PYTHONPATH=$(CURDIR)/$(BUILD)/python $(PYTHON) -m pytest -q tests/python
+
+# The C++ suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-asan: deps
+	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSF_SANITIZE=ON
+	cmake --build build-asan -j $(JOBS) --target scopeflow_tests
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./build-asan/bin/scopeflow_tests
+
+# The thread tests under ThreadSanitizer (not part of `make test`).
+tsan: deps
+	cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSF_TSAN=ON
+	cmake --build build-tsan -j $(JOBS) --target scopeflow_tests
+	TSAN_OPTIONS=halt_on_error=1 ./build-tsan/bin/scopeflow_tests --gtest_filter='*Thread*'
+
+bench: build
+	./$(BUILD)/bin/naming_bench
+	PYTHONPATH=$(CURDIR)/$(BUILD)/python $(PYTHON) bench/python_ops_bench.py
+
+conformance: build
+	PYTHONPATH=$(CURDIR)/$(BUILD)/python $(PYTHON) ../shared/conformance/run.py \
+	  --python $(PYTHON) ../shared/conformance/cases
+
+clean:
+	rm -rf $(BUILD) build-asan build-tsan
