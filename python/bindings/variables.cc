@@ -31,7 +31,7 @@ void bind_variables(py::module_& m) {
            std::optional<Initializer> initializer, std::optional<Regularizer> regularizer,
            py::object trainable, py::object collections, py::object caching_device,
            std::optional<Partitioner> partitioner, bool validate_shape, py::object use_resource,
-           std::optional<CustomGetter> custom_getter, int synchronization,
+           std::optional<CustomGetter> custom_getter, int synchronization, int aggregation,
            const std::string& defined_at) {
           GetVariableOptions o;
           if (!shape.is_none()) o.shape = shape_from_py(shape);
@@ -46,6 +46,7 @@ void bind_variables(py::module_& m) {
           if (!use_resource.is_none()) o.use_resource = use_resource.cast<bool>();
           o.custom_getter = std::move(custom_getter);
           o.synchronization = static_cast<Synchronization>(synchronization);
+          o.aggregation = aggregation;
           o.defined_at = defined_at;
           return get_variable_result(current_scope(g), name, std::move(o));
         });

@@ -451,10 +451,16 @@ def _graph_of(value):
 
 
 def _graph_from_inputs(values):
+    """ops._get_graph_from_inputs: the graph of the first graph element; all must agree."""
+    graph, first = None, None
     for v in values:
-        if isinstance(v, Tensor) or hasattr(v, "_as_graph_output"):
-            return _graph_of(v)
-    return get_default_graph()
+        if isinstance(v, (Tensor, Operation)) or hasattr(v, "_as_graph_output"):
+            g = v.graph
+            if graph is None:
+                graph, first = g, v
+            elif g is not graph:
+                raise ValueError("%s must be from the same graph as %s." % (v, first))
+    return graph if graph is not None else get_default_graph()
 
 
 def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, dtype_hint=None):

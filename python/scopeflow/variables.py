@@ -630,7 +630,8 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
         _regularizer_arg(regularizer, g), trainable,
         None if collections is None else list(collections), caching_device,
         _partitioner_arg(partitioner), validate_shape, use_resource,
-        _custom_getter_arg(custom_getter, g), synchronization.value, _creation_traceback(2))
+        _custom_getter_arg(custom_getter, g), synchronization.value, aggregation.value,
+        _creation_traceback(2))
     return _wrap_result(g, result)
 
 

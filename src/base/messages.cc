@@ -251,8 +251,9 @@ std::string guard_popped_out_of_order(std::string_view kind) {
       "in the reverse order of opening",
       kind);
 }
+// ops.py _get_graph_from_inputs (here: against the graph the op is being built in).
 std::string graph_mismatch(std::string_view what) {
-  return fmt::format("{} must be from the same graph.", what);
+  return fmt::format("{} must be from the same graph as the scope it is used in.", what);
 }
 
 }  // namespace scopeflow::messages

@@ -64,7 +64,7 @@ Operation Graph::create_op(const Scope& scope, std::string_view type, std::strin
   if (name.empty()) name = type;
   for (const Output& in : inputs)
     if (in.graph() != this)
-      throw Error(Code::kInvalidArgument, messages::graph_mismatch("Tensor " + in.name()));
+      throw Error(Code::kInvalidArgument, messages::graph_mismatch(in.str()));
   for (const Operation& c : control_inputs)
     if (c.graph() != this)
       throw Error(Code::kInvalidArgument,

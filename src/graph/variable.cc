@@ -355,6 +355,7 @@ VariableResult get_variable_result(const Scope& scope, std::string_view name,
   args.validate_shape = o.validate_shape;
   args.use_resource = o.use_resource;
   args.synchronization = o.synchronization;
+  args.aggregation = o.aggregation;
   args.defined_at = o.defined_at.empty() ? location_text(loc) : o.defined_at;
 
   Getter getter = [root](const GetterArgs& a) { return true_getter(root, a); };

@@ -104,8 +104,8 @@ Output binary(const Scope& s, std::string_view type, const Input& x, const Input
   } else {
     if (!literal_converts(y.value().dtype(), t))
       throw Error(Code::kTypeMismatch,
-                  fmt::format("Expected {} passed to parameter 'y' of op '{}', got {} of type "
-                              "'{}' instead.",
+                  fmt::format("Expected {0} passed to parameter 'y' of op '{1}', got {2} of type "
+                              "'{3}' instead. Error: Expected {0}, got {2} of type '{3}' instead.",
                               dtype_name(t), type, literal_text(y.value()),
                               python_type_of(y.value().dtype())));
     yo = convert_to_tensor(os, y, "y", t);

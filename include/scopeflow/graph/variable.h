@@ -175,6 +175,8 @@ struct GetVariableOptions {
   std::optional<bool> use_resource;
   std::optional<CustomGetter> custom_getter;
   Synchronization synchronization = Synchronization::kAuto;
+  /// tf.VariableAggregation (NONE=0, SUM=1, MEAN=2, ONLY_FIRST_REPLICA=3), passed to getters.
+  int aggregation = 0;
   /// Set by front ends that know better than std::source_location (Python's traceback).
   std::string defined_at;
 };
