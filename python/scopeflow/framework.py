@@ -410,7 +410,7 @@ def _cast_checked(arr, value, dtype):
             (kind == "b" and dtype is not dtypes.bool) or (kind == "c" and not dtype.is_complex):
         shown = value if not isinstance(value, np.ndarray) else value.tolist()
         pytype = type(shown[0] if isinstance(shown, (list, tuple)) and shown else shown).__name__
-        raise TypeError("Expected %s, got %r of type '%s' instead." % (dtype.name, shown, pytype))
+        raise TypeError(_core.messages.literal_type_mismatch(dtype.name, repr(shown), pytype))
     return arr.astype(dtype.as_numpy_dtype)
 
 
@@ -736,8 +736,7 @@ def _keep_default_alive():
 
 def reset_default_graph():
     if _core.default_graph_depth() > 0:
-        raise AssertionError("Do not use tf.reset_default_graph() to clear nested graphs. If "
-                             "you need a cleared graph, exit the nesting and create a new graph.")
+        raise AssertionError(_core.messages.reset_nested_graph())
     _core.reset_default_graph()
     _keep_default_alive()
 

@@ -98,6 +98,59 @@ std::string input_type_mismatch(std::string_view arg, std::string_view op_type,
 std::string cannot_convert(std::string_view value, std::string_view dtype) {
   return fmt::format("Cannot convert {} to EagerTensor of dtype {}", value, dtype);
 }
+// tensor_util._AssertCompatible.
+std::string literal_type_mismatch(std::string_view dtype, std::string_view value,
+                                  std::string_view py_type) {
+  return fmt::format("Expected {}, got {} of type '{}' instead.", dtype, value, py_type);
+}
+// op_def_library._apply_op_helper: a value that cannot become the input's type.
+std::string input_literal_mismatch(std::string_view dtype, std::string_view arg,
+                                   std::string_view op_type, std::string_view value,
+                                   std::string_view py_type) {
+  return fmt::format(
+      "Expected {0} passed to parameter '{1}' of op '{2}', got {3} of type '{4}' instead. "
+      "Error: {5}",
+      dtype, arg, op_type, value, py_type, literal_type_mismatch(dtype, value, py_type));
+}
+// ops.convert_to_tensor on a tensor of another dtype.
+std::string tensor_conversion_dtype(std::string_view requested, std::string_view actual,
+                                    std::string_view tensor_repr) {
+  return fmt::format("Tensor conversion requested dtype {} for Tensor with dtype {}: {}",
+                     requested, actual, tensor_repr);
+}
+// common_shape_fns BroadcastBinaryOpOutputShapeFn, through the C API.
+std::string dimensions_must_be_equal(int64_t a, int64_t b, std::string_view op_name,
+                                     std::string_view op_type, std::string_view shape_a,
+                                     std::string_view shape_b) {
+  return fmt::format(
+      "Dimensions must be equal, but are {} and {} for '{}' (op: '{}') with input shapes: {}, "
+      "{}.",
+      a, b, op_name, op_type, shape_a, shape_b);
+}
+// array_ops.unstack.
+std::string unstack_axis_out_of_range(int64_t axis, int64_t rank) {
+  return fmt::format("axis = {} not in [{}, {})", axis, -rank, rank);
+}
+std::string unstack_cannot_infer_num(std::string_view shape) {
+  return fmt::format("Cannot infer num from shape {}", shape);
+}
+// init_ops.VarianceScaling.__init__.
+std::string variance_scaling_scale() { return "`scale` must be positive float."; }
+std::string variance_scaling_mode(std::string_view mode) {
+  return fmt::format("Invalid `mode` argument: {}", mode);
+}
+std::string variance_scaling_distribution(std::string_view distribution) {
+  return fmt::format("Invalid `distribution` argument: {}", distribution);
+}
+// variable_scope._VariableStore._true_getter.
+std::string partitioner_not_callable(std::string_view repr) {
+  return fmt::format("Partitioner must be callable, but received: {}", repr);
+}
+// ops.reset_default_graph.
+std::string reset_nested_graph() {
+  return "Do not use tf.reset_default_graph() to clear nested graphs. If you need a cleared "
+         "graph, exit the nesting and create a new graph.";
+}
 // variable_scope.py variable_scope.__init__.
 std::string variable_scope_requires_name() {
   return "If default_name is None then name_or_scope is required";

@@ -359,9 +359,7 @@ Graph& default_graph() {
 
 void reset_default_graph() {
   if (!t_graph_stack.empty())
-    throw Error(Code::kFailedPrecondition,
-                "Do not use tf.reset_default_graph() to clear nested graphs. If you need a "
-                "cleared graph, exit the nesting and create a new graph.");
+    throw Error(Code::kFailedPrecondition, messages::reset_nested_graph());
   std::lock_guard<std::mutex> lock(g_default_mu);
   g_default_graph = std::make_shared<Graph>();
 }

@@ -216,7 +216,7 @@ PartitionedVariable partitioned_variable(const Scope& root, const GetterArgs& a)
   std::optional<std::vector<int64_t>> partitions;
   if (a.reuse != Reuse::kTrue || a.partitioner) {
     if (!a.partitioner || !a.partitioner->fn)
-      throw Error(Code::kInvalidArgument, "Partitioner must be callable, but received: None");
+      throw Error(Code::kInvalidArgument, messages::partitioner_not_callable("None"));
     // _call_partitioner.
     if (!shape.fully_defined())
       throw Error(Code::kInvalidArgument,

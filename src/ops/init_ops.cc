@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "scopeflow/base/error.h"
+#include "scopeflow/base/messages.h"
 #include "scopeflow/ops/ops.h"
 
 namespace scopeflow::init {
@@ -37,12 +38,12 @@ Initializer make(Initializer::Fn fn) {
 
 Initializer variance_scaling(double scale, const std::string& mode, const std::string& distribution,
                              std::optional<int64_t> seed) {
-  if (scale <= 0) throw Error(Code::kInvalidArgument, "`scale` must be positive float.");
+  if (scale <= 0) throw Error(Code::kInvalidArgument, messages::variance_scaling_scale());
   if (mode != "fan_in" && mode != "fan_out" && mode != "fan_avg")
-    throw Error(Code::kInvalidArgument, "Invalid `mode` argument: " + mode);
+    throw Error(Code::kInvalidArgument, messages::variance_scaling_mode(mode));
   if (distribution != "normal" && distribution != "truncated_normal" &&
       distribution != "untruncated_normal" && distribution != "uniform")
-    throw Error(Code::kInvalidArgument, "Invalid `distribution` argument: " + distribution);
+    throw Error(Code::kInvalidArgument, messages::variance_scaling_distribution(distribution));
   return make([=](const Scope& s, const PartialShape& shape, DataType dtype,
                   const PartitionInfo* part) -> Input {
     std::vector<int64_t> dims = dims_of(shape);

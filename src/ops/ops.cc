@@ -56,9 +56,8 @@ PartialShape broadcast(const PartialShape& a, const PartialShape& b, std::string
     else if (da == db) d[i] = da;
     else
       throw Error(Code::kInvalidArgument,
-                  fmt::format("Dimensions must be equal, but are {} and {} for '{}' (op: '{}') "
-                              "with input shapes: {}, {}.",
-                              da, db, op_name, type, shape_as_list_text(a), shape_as_list_text(b)));
+                  messages::dimensions_must_be_equal(da, db, op_name, type, shape_as_list_text(a),
+                                                     shape_as_list_text(b)));
   }
   return PartialShape(std::move(d));
 }
@@ -104,10 +103,9 @@ Output binary(const Scope& s, std::string_view type, const Input& x, const Input
   } else {
     if (!literal_converts(y.value().dtype(), t))
       throw Error(Code::kTypeMismatch,
-                  fmt::format("Expected {0} passed to parameter 'y' of op '{1}', got {2} of type "
-                              "'{3}' instead. Error: Expected {0}, got {2} of type '{3}' instead.",
-                              dtype_name(t), type, literal_text(y.value()),
-                              python_type_of(y.value().dtype())));
+                  messages::input_literal_mismatch(dtype_name(t), "y", type,
+                                                   literal_text(y.value()),
+                                                   python_type_of(y.value().dtype())));
     yo = convert_to_tensor(os, y, "y", t);
   }
   const Output ins[] = {xo, yo};
@@ -140,9 +138,9 @@ Output convert_to_tensor(const Scope& scope, const Input& in, std::string_view n
   if (in.is_tensor()) {
     if (dtype && base_dtype(in.tensor().dtype()) != base_dtype(*dtype))
       throw Error(Code::kInvalidArgument,
-                  fmt::format("Tensor conversion requested dtype {} for Tensor with dtype {}: {}",
-                              dtype_name(*dtype), dtype_name(in.tensor().dtype()),
-                              in.tensor().repr()));
+                  messages::tensor_conversion_dtype(dtype_name(*dtype),
+                                                    dtype_name(in.tensor().dtype()),
+                                                    in.tensor().repr()));
     return in.tensor();
   }
   Tensor v = in.value();
@@ -150,8 +148,8 @@ Output convert_to_tensor(const Scope& scope, const Input& in, std::string_view n
     const DataType want = base_dtype(*dtype);
     if (!in.literal() || !literal_converts(v.dtype(), want))
       throw Error(Code::kTypeMismatch,
-                  fmt::format("Expected {}, got {} of type '{}' instead.", dtype_name(want),
-                              literal_text(v), python_type_of(v.dtype())));
+                  messages::literal_type_mismatch(dtype_name(want), literal_text(v),
+                                                  python_type_of(v.dtype())));
     v = v.cast(want);
   }
   return constant(scope, v, name);
@@ -192,13 +190,12 @@ std::vector<Output> unstack(const Scope& scope, const Input& value, int64_t num,
   if (s.known_rank()) {
     const int64_t r = s.rank();
     if (axis < -r || axis >= r)
-      throw Error(Code::kInvalidArgument, fmt::format("axis = {} not in [{}, {})", axis, -r, r));
+      throw Error(Code::kInvalidArgument, messages::unstack_axis_out_of_range(axis, r));
     if (axis < 0) axis += r;
   }
   if (num < 0) {
     if (!s.known_rank() || s.dim(static_cast<int>(axis)) < 0)
-      throw Error(Code::kInvalidArgument,
-                  fmt::format("Cannot infer num from shape {}", s.to_string()));
+      throw Error(Code::kInvalidArgument, messages::unstack_cannot_infer_num(s.to_string()));
     num = s.dim(static_cast<int>(axis));
   }
   Scope os = open_op_scope(scope, name, "Unpack");

@@ -1,6 +1,7 @@
 // TensorFlow 1.15's error texts, one function per message (defined in src/base/messages.cc).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,25 @@ std::string input_type_mismatch(std::string_view arg, std::string_view op_type,
                                 std::string_view got, std::string_view want,
                                 std::string_view first_arg);
 std::string cannot_convert(std::string_view value, std::string_view dtype);
+std::string literal_type_mismatch(std::string_view dtype, std::string_view value,
+                                  std::string_view py_type);
+std::string input_literal_mismatch(std::string_view dtype, std::string_view arg,
+                                   std::string_view op_type, std::string_view value,
+                                   std::string_view py_type);
+std::string tensor_conversion_dtype(std::string_view requested, std::string_view actual,
+                                    std::string_view tensor_repr);
+// Shape functions.
+std::string dimensions_must_be_equal(int64_t a, int64_t b, std::string_view op_name,
+                                     std::string_view op_type, std::string_view shape_a,
+                                     std::string_view shape_b);
+std::string unstack_axis_out_of_range(int64_t axis, int64_t rank);
+std::string unstack_cannot_infer_num(std::string_view shape);
+// init_ops.py.
+std::string variance_scaling_scale();
+std::string variance_scaling_mode(std::string_view mode);
+std::string variance_scaling_distribution(std::string_view distribution);
+std::string partitioner_not_callable(std::string_view repr);
+std::string reset_nested_graph();
 // variable_scope.py: variable_scope construction and nesting.
 std::string variable_scope_requires_name();
 std::string reuse_parameter_invalid();
