@@ -237,6 +237,16 @@ void bind_naming(py::module_& m) {
           return py::make_tuple(p.token, p.scope.variable_scope());
         });
   m.def("pop_scope", [](Graph& g, uint64_t token) { internal::pop_scope(g, token); });
+  m.def("push_device", [](Graph& g, std::optional<std::string> device) {
+    Scope s = current_scope(g).with_device(
+        device ? std::optional<std::string_view>(*device) : std::nullopt);
+    return internal::push_scope(s).token;
+  });
+  m.def("push_control_dependencies", [](Graph& g, std::optional<std::vector<Operation>> ops) {
+    Scope cur = current_scope(g);
+    Scope s = ops ? cur.with_control_dependencies(*ops) : cur.without_control_dependencies();
+    return internal::push_scope(s).token;
+  });
 }
 
 }  // namespace scopeflow::py_bindings

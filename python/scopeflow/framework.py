@@ -592,6 +592,12 @@ class Graph(object):
     def name_scope(self, name):
         return _GraphNameScope(self, name)
 
+    def device(self, device_name_or_function):
+        return _device_context(self, device_name_or_function)
+
+    def control_dependencies(self, control_inputs):
+        return _control_dependencies_context(self, control_inputs)
+
     @property
     def version(self):
         return self._c.num_operations()
@@ -778,6 +784,56 @@ class name_scope(object):  # noqa: N801 - TF's name
         if self._graph_ctx is not None:
             self._graph_ctx.__exit__(*exc)
         return False
+
+
+class _ScopeContext(object):
+    """A context manager that pushes one C++ scope frame and pops it on exit."""
+
+    def __init__(self, graph, push):
+        self._graph = graph
+        self._push = push
+
+    def __enter__(self):
+        self._token = self._push()
+        return None
+
+    def __exit__(self, *exc):
+        _core.pop_scope(self._graph._c, self._token)
+        return False
+
+
+def _device_context(graph, device_name):
+    if callable(device_name):
+        raise NotImplementedError("device functions are not supported yet; pass a device string")
+    if device_name is not None and not isinstance(device_name, str):
+        device_name = device_name.to_string()
+    return _ScopeContext(graph, lambda: _core.push_device(graph._c, device_name))
+
+
+def _control_dependencies_context(graph, control_inputs):
+    if control_inputs is None:
+        ops = None
+    else:
+        ops = []
+        for c in control_inputs:
+            if isinstance(c, Tensor):
+                c = c.op
+            elif hasattr(c, "_as_graph_output"):
+                c = c.value().op
+            if not isinstance(c, Operation):
+                raise TypeError("Control input must be Operation or Tensor: %s" % (c,))
+            ops.append(c._c)
+    return _ScopeContext(graph, lambda: _core.push_control_dependencies(graph._c, ops))
+
+
+def device(device_name_or_function):
+    """tf.device: ops created inside get the merged device spec; None clears it."""
+    return _device_context(get_default_graph(), device_name_or_function)
+
+
+def control_dependencies(control_inputs):
+    """tf.control_dependencies: ops created inside run after `control_inputs`."""
+    return _control_dependencies_context(get_default_graph(), control_inputs)
 
 
 def get_name_scope():

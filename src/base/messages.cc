@@ -146,6 +146,13 @@ std::string variance_scaling_distribution(std::string_view distribution) {
 std::string partitioner_not_callable(std::string_view repr) {
   return fmt::format("Partitioner must be callable, but received: {}", repr);
 }
+// device_spec.DeviceSpec.parse_from_string.
+std::string device_unknown_attribute(std::string_view attr, std::string_view spec) {
+  return fmt::format("Unknown attribute: '{}' in '{}'", attr, spec);
+}
+std::string device_bad_number(std::string_view text, std::string_view spec) {
+  return fmt::format("invalid literal for int() with base 10: '{}' (in device '{}')", text, spec);
+}
 // ops.reset_default_graph.
 std::string reset_nested_graph() {
   return "Do not use tf.reset_default_graph() to clear nested graphs. If you need a cleared "

@@ -112,20 +112,30 @@ Operation Graph::create_op(const Scope& scope, std::string_view type, std::strin
     nd.inputs = e;
     nd.num_inputs = static_cast<uint16_t>(inputs.size());
   }
-  // Control inputs: explicit ones, then the scope's, skipping ops already feeding data in
-  // (TF's _control_dependencies_for_inputs drops those) and duplicates.
-  const auto& scope_deps = scope.control_dependencies();
-  if (!control_inputs.empty() || !scope_deps.empty()) {
+  // Control inputs: the enclosing control_dependencies blocks' (TF's
+  // _control_dependencies_for_inputs: a block is skipped when a data input was created inside
+  // it, and an input op is never also a control input), then explicit ones; no duplicates.
+  const auto& controllers = scope.state()->controllers;
+  if (!control_inputs.empty() || !controllers.empty()) {
     std::vector<uint32_t> deps;
-    auto add = [&](const Operation& op) {
+    auto is_input = [&](uint32_t op) {
       for (const Output& in : inputs)
-        if (in.op() == op) return;
-      for (uint32_t d : deps)
-        if (d == op.index()) return;
+        if (in.op().index() == op) return true;
+      return false;
+    };
+    auto add = [&](const Operation& op) {
+      if (is_input(op.index()) || std::find(deps.begin(), deps.end(), op.index()) != deps.end())
+        return;
       deps.push_back(op.index());
     };
+    for (const auto& c : controllers) {
+      bool dominated = false;
+      for (const Output& in : inputs)
+        if (c->created.contains(in.op().index())) dominated = true;
+      if (!dominated)
+        for (const Operation& op : c->inputs) add(op);
+    }
     for (const Operation& c : control_inputs) add(c);
-    for (const Operation& c : scope_deps) add(c);
     if (!deps.empty()) {
       auto* c = arena_.make_array<uint32_t>(deps.size());
       std::copy(deps.begin(), deps.end(), c);
@@ -154,6 +164,7 @@ Operation Graph::create_op(const Scope& scope, std::string_view type, std::strin
   const uint32_t index = static_cast<uint32_t>(nodes_.size());
   nodes_.emplace_back(nd);
   if (!names_.bind_node(stored, index)) unregistered_nodes_.emplace(stored, index);
+  for (const auto& c : controllers) c->created.insert(index);
   num_nodes_.store(index + 1, std::memory_order_release);
   return Operation(this, index);
 }

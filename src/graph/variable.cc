@@ -79,7 +79,7 @@ Variable make_variable(const Scope& scope, const Initializer& init, const Variab
   Scope vs = base.name_scope(o.name.empty() ? std::string_view("Variable") : o.name);
   Output initial;
   if (init.callable()) {
-    Scope is = vs.name_scope("Initializer");
+    Scope is = vs.name_scope("Initializer").with_device(std::nullopt);
     ScopeGuard guard(is);
     Input value = init.fn(is, PartialShape::unknown(), o.dtype.value_or(DataType::kInvalid), nullptr);
     initial = ops::convert_to_tensor(is, value, "initial_value", o.dtype);
@@ -96,7 +96,10 @@ Variable make_variable(const Scope& scope, const Initializer& init, const Variab
   const DataType dtype = base_dtype(initial.dtype());
   Output var = ops::variable_v2(vs, shape, dtype, vs.name_scope_string());
   Output assigned = ops::assign(vs, var, initial, o.validate_shape);
-  Output snapshot = ops::identity(vs, var, "read");
+  // The snapshot sits on the caching device, or beside the variable (colocate_with).
+  Scope read_scope = o.caching_device ? vs.with_device(*o.caching_device)
+                                      : vs.with_device(std::nullopt).with_device(var.op().device());
+  Output snapshot = ops::identity(read_scope, var, "read");
 
   internal::VariableRecord r;
   r.op = var.op();
@@ -174,6 +177,7 @@ Variable single_variable(const Scope& root, const GetterArgs& a,
   vo.collections = a.collections;
   vo.validate_shape = a.validate_shape;
   vo.synchronization = a.synchronization;
+  vo.caching_device = a.caching_device;
   vo.defined_at = a.defined_at;
   Initializer initial;
   if (!init.callable()) {

@@ -2,6 +2,7 @@
 // per-thread stack and the RAII guards built on it.
 #include "scopeflow/naming/scope.h"
 
+#include "scopeflow/base/device.h"
 #include "scopeflow/base/error.h"
 #include "scopeflow/base/messages.h"
 #include "scopeflow/graph/graph.h"
@@ -299,7 +300,13 @@ std::string_view Scope::name_scope_string() const {
   return s_->yielded;
 }
 const VariableScope& Scope::variable_scope() const { return s_->var_scope; }
-const std::vector<Operation>& Scope::control_dependencies() const { return s_->control_deps; }
+std::vector<Operation> Scope::control_dependencies() const {
+  std::vector<Operation> out;
+  for (const auto& c : s_->controllers)
+    for (const Operation& op : c->inputs)
+      if (std::find(out.begin(), out.end(), op) == out.end()) out.push_back(op);
+  return out;
+}
 std::string_view Scope::device() const { return s_->device; }
 
 Scope Scope::name_scope(std::string_view name) const {
@@ -329,25 +336,33 @@ Scope Scope::default_variable_scope(std::string_view default_name,
 }
 
 Scope Scope::with_control_dependencies(const std::vector<Operation>& ops) const {
-  auto st = internal::copy_state(*this);
+  auto c = std::make_shared<internal::ControlController>();
   for (const Operation& op : ops) {
     if (op.graph() != s_->graph)
       throw Error(Code::kInvalidArgument,
                   messages::graph_mismatch("Operation " + std::string(op.name())));
-    st->control_deps.push_back(op);
+    c->inputs.push_back(op);
   }
+  auto st = internal::copy_state(*this);
+  st->controllers.push_back(std::move(c));
   return Scope(std::move(st));
 }
 
 Scope Scope::without_control_dependencies() const {
+  if (s_->controllers.empty()) return *this;
   auto st = internal::copy_state(*this);
-  st->control_deps.clear();
+  st->controllers.clear();
   return Scope(std::move(st));
 }
 
-Scope Scope::with_device(std::string_view device) const {
+Scope Scope::with_device(std::optional<std::string_view> device) const {
   auto st = internal::copy_state(*this);
-  st->device = s_->graph->intern(device);
+  if (!device) {
+    st->device = {};
+  } else {
+    DeviceSpec merged = DeviceSpec::parse(s_->device).merged_with(DeviceSpec::parse(*device));
+    st->device = s_->graph->intern(merged.to_string());
+  }
   return Scope(std::move(st));
 }
 

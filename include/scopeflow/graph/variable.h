@@ -189,6 +189,8 @@ struct VariableOptions {
   bool validate_shape = true;
   std::optional<DataType> dtype;
   Synchronization synchronization = Synchronization::kAuto;
+  /// Device of the `read` snapshot; by default it sits on the variable's device.
+  std::optional<std::string> caching_device;
   std::string defined_at;
 };
 

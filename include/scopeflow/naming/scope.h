@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include <absl/container/flat_hash_set.h>
+
 #include "scopeflow/base/dtype.h"
 #include "scopeflow/graph/handles.h"
 #include "scopeflow/graph/variable.h"
@@ -117,7 +119,9 @@ class Scope {
   /// What TF's `with name_scope(...) as s` yields for this scope ("a/b/", "" at the top).
   std::string_view name_scope_string() const;
   const VariableScope& variable_scope() const;
-  const std::vector<Operation>& control_dependencies() const;
+  /// The control inputs every new op gets (all enclosing control-dependency blocks).
+  std::vector<Operation> control_dependencies() const;
+  /// The merged device spec ops get, e.g. "/job:ps/device:GPU:0" ("" for none).
   std::string_view device() const;
 
   /// TF's Graph.name_scope(name): "" = top (TF's None); a name ending in "/" is taken as the
@@ -136,11 +140,15 @@ class Scope {
   /// name_or_scope" when options.reuse is kTrue or kAuto.
   Scope default_variable_scope(std::string_view default_name,
                                const VariableScopeOptions& options = {}) const;
-  /// Adds control dependencies to every op created in the returned scope.
+  /// TF's control_dependencies(ops): ops created in the returned scope depend on `ops`,
+  /// except those whose data inputs were themselves created inside this block (TF prunes
+  /// those as already ordered). Blocks nest. Throws kInvalidArgument for another graph's op.
   Scope with_control_dependencies(const std::vector<Operation>& ops) const;
   /// Clears control dependencies (TF's control_dependencies(None)).
   Scope without_control_dependencies() const;
-  Scope with_device(std::string_view device) const;
+  /// TF's tf.device(spec): merges `device` into the current spec (inner fields win);
+  /// nullopt clears it (tf.device(None)). Throws kInvalidArgument for a malformed spec.
+  Scope with_device(std::optional<std::string_view> device) const;
 
   /// TF's Graph.unique_name under this scope's name stack.
   std::string unique_name(std::string_view name, bool mark_as_used = true) const;
@@ -153,6 +161,13 @@ class Scope {
 };
 
 namespace internal {
+/// One `control_dependencies` block: its control inputs and the ops created inside it
+/// (guarded by the graph's lock), which TF uses to prune redundant control edges.
+struct ControlController {
+  std::vector<Operation> inputs;
+  absl::flat_hash_set<uint32_t> created;
+};
+
 /// The fields of a Scope. Views point into the graph's arena.
 struct ScopeState {
   Graph* graph = nullptr;
@@ -160,7 +175,7 @@ struct ScopeState {
   std::string_view yielded;  // TF's `as` value of the name scope that made this stack
   bool name_none = false;
   VariableScope var_scope;
-  std::vector<Operation> control_deps;
+  std::vector<std::shared_ptr<ControlController>> controllers;
   std::string_view device;
 };
 }  // namespace internal
