@@ -63,7 +63,7 @@ void bind_graph(py::module_& m) {
       .def("inputs", &Operation::inputs)
       .def("control_inputs", &Operation::control_inputs)
       .def("attr", [](const Operation& o, const std::string& key) -> py::object {
-        const AttrValue* v = o.attr(key);
+        std::optional<AttrValue> v = o.attr(key);
         if (!v) {
           throw py::value_error("Operation '" + std::string(o.name()) + "' has no attr named '" +
                                 key + "'.");

@@ -24,22 +24,50 @@ bool op_name_char(char c, bool first) {
 }  // namespace
 
 namespace internal {
+namespace {
+// Character classes of TF's name patterns, one table lookup per character.
+struct NameChars {
+  bool first[256] = {};  // [A-Za-z0-9.]
+  bool rest[256] = {};   // [A-Za-z0-9_.\-/]
+  NameChars() {
+    for (int c = 0; c < 256; ++c) {
+      first[c] = op_name_char(static_cast<char>(c), true);
+      rest[c] = op_name_char(static_cast<char>(c), false);
+    }
+  }
+};
+const NameChars kNameChars;
+}  // namespace
+
 // TF's _VALID_OP_NAME_REGEX: ^[A-Za-z0-9.][A-Za-z0-9_.\-/]*$
 bool valid_op_name(std::string_view name) {
-  if (name.empty()) return false;
-  for (size_t i = 0; i < name.size(); ++i)
-    if (!op_name_char(name[i], i == 0)) return false;
+  if (name.empty() || !kNameChars.first[static_cast<unsigned char>(name[0])]) return false;
+  for (size_t i = 1; i < name.size(); ++i)
+    if (!kNameChars.rest[static_cast<unsigned char>(name[i])]) return false;
   return true;
 }
 // TF's _VALID_SCOPE_NAME_REGEX: ^[A-Za-z0-9_.\-/]*$
 bool valid_scope_name(std::string_view name) {
   for (char c : name)
-    if (!op_name_char(c, false)) return false;
+    if (!kNameChars.rest[static_cast<unsigned char>(c)]) return false;
   return true;
 }
 }  // namespace internal
 
-Graph::Graph() : id_(g_next_graph_id.fetch_add(1)), names_(&arena_) {}
+Graph::Graph() : id_(g_next_graph_id.fetch_add(1)), names_(&arena_) {
+  devices_.emplace_back();
+}
+
+void Graph::store_shape(internal::NodeData::OutputInfo& info, const PartialShape& shape) {
+  info.rank = shape.rank();
+  if (shape.rank() > 0) {
+    int64_t* d = arena_.make_array<int64_t>(shape.rank());
+    std::copy(shape.dims().begin(), shape.dims().end(), d);
+    info.dims = d;
+  } else {
+    info.dims = nullptr;
+  }
+}
 Graph::~Graph() = default;
 
 size_t Graph::arena_bytes() const {
@@ -55,6 +83,14 @@ std::string_view Graph::intern(std::string_view s) {
 std::string_view Graph::unique_full_name(std::string_view full_name, bool mark_as_used) {
   std::lock_guard<std::mutex> lock(mu_);
   return names_.unique(full_name, mark_as_used);
+}
+
+std::string_view Graph::intern_small(std::vector<std::string_view>& table, std::string_view s) {
+  // Op types and attr names are few: a linear scan beats hashing them.
+  for (std::string_view t : table)
+    if (t == s) return t;
+  table.push_back(arena_.store(s));
+  return table.back();
 }
 
 Operation Graph::create_op(const Scope& scope, std::string_view type, std::string_view name,
@@ -85,26 +121,29 @@ Operation Graph::create_op(const Scope& scope, std::string_view type, std::strin
   }
 
   std::lock_guard<std::mutex> lock(mu_);
+  const uint32_t index = static_cast<uint32_t>(nodes_.size());
   std::string_view stored;
+  bool bound = false;
   if (absolute) {
     const uint32_t existing = names_.node_of(full);
     if (existing != NameTable::kNoNode || unregistered_nodes_.contains(std::string_view(full)))
       throw Error(Code::kInvalidArgument, messages::duplicate_node_name(full));
+    if (!internal::valid_op_name(full))
+      throw Error(Code::kInvalidArgument, messages::invalid_node_name(full));
     stored = arena_.store(full);
-  } else {
+  } else if (!internal::valid_op_name(full)) {
+    // TF validates after unique_name has reserved the name; the reservation stays. (A "_N"
+    // suffix never changes validity, so checking the requested name first is the same test.)
     stored = names_.unique(full, /*mark_as_used=*/true);
-  }
-  // TF validates after unique_name has reserved the name; the reservation stays.
-  if (!internal::valid_op_name(stored))
     throw Error(Code::kInvalidArgument, messages::invalid_node_name(stored));
+  } else {
+    stored = names_.unique(full, /*mark_as_used=*/true, index);
+    bound = true;
+  }
 
   internal::NodeData nd;
   nd.name = stored;
-  {
-    auto it = types_.find(type);
-    if (it == types_.end()) it = types_.emplace(arena_.store(type), 0).first;
-    nd.type = it->first;
-  }
+  nd.type = intern_small(types_, type);
   if (!inputs.empty()) {
     auto* e = arena_.make_array<internal::NodeData::Edge>(inputs.size());
     for (size_t i = 0; i < inputs.size(); ++i)
@@ -145,25 +184,51 @@ Operation Graph::create_op(const Scope& scope, std::string_view type, std::strin
   }
   if (!outputs.empty()) {
     auto* o = arena_.make_array<internal::NodeData::OutputInfo>(outputs.size());
-    for (size_t i = 0; i < outputs.size(); ++i) o[i] = {outputs[i].dtype, outputs[i].shape};
+    for (size_t i = 0; i < outputs.size(); ++i) {
+      o[i].dtype = outputs[i].dtype;
+      store_shape(o[i], outputs[i].shape);
+    }
     nd.outputs = o;
     nd.num_outputs = static_cast<uint16_t>(outputs.size());
   }
   if (!attrs.empty()) {
+    using Kind = internal::NodeData::StoredAttr::Kind;
     auto* a = arena_.make_array<internal::NodeData::StoredAttr>(attrs.size());
     for (size_t i = 0; i < attrs.size(); ++i) {
-      auto it = attr_keys_.find(std::string_view(attrs[i].name));
-      if (it == attr_keys_.end()) it = attr_keys_.emplace(arena_.store(attrs[i].name), 0).first;
-      a[i] = {it->first, arena_.make<AttrValue>(attrs[i].value)};
+      a[i].key = intern_small(attr_keys_, attrs[i].name);
+      const AttrValue& v = attrs[i].value;
+      if (auto* x = std::get_if<int64_t>(&v)) {
+        a[i].kind = Kind::kInt;
+        a[i].i = *x;
+      } else if (auto* f = std::get_if<float>(&v)) {
+        a[i].kind = Kind::kFloat;
+        a[i].f = *f;
+      } else if (auto* b = std::get_if<bool>(&v)) {
+        a[i].kind = Kind::kBool;
+        a[i].b = *b;
+      } else if (auto* t = std::get_if<DataType>(&v)) {
+        a[i].kind = Kind::kType;
+        a[i].t = *t;
+      } else {
+        a[i].kind = Kind::kOther;
+        a[i].other = arena_.make<AttrValue>(v);
+      }
     }
     nd.attrs = a;
     nd.num_attrs = static_cast<uint16_t>(attrs.size());
   }
-  if (!scope.device().empty()) nd.device = scope.device();
+  if (!scope.device().empty()) {
+    auto it = device_ids_.find(scope.device());
+    if (it == device_ids_.end()) {
+      const uint32_t id = static_cast<uint32_t>(devices_.size());
+      devices_.emplace_back(arena_.store(scope.device()));
+      it = device_ids_.emplace(devices_[id], id).first;
+    }
+    nd.device = it->second;
+  }
 
-  const uint32_t index = static_cast<uint32_t>(nodes_.size());
-  nodes_.emplace_back(nd);
-  if (!names_.bind_node(stored, index)) unregistered_nodes_.emplace(stored, index);
+    nodes_.emplace_back(nd);
+  if (!bound && !names_.bind_node(stored, index)) unregistered_nodes_.emplace(stored, index);
   for (const auto& c : controllers) c->created.insert(index);
   num_nodes_.store(index + 1, std::memory_order_release);
   return Operation(this, index);

@@ -10,7 +10,9 @@ namespace scopeflow {
 
 std::string_view Operation::name() const { return graph_->node(index_).name; }
 std::string_view Operation::type() const { return graph_->node(index_).type; }
-std::string_view Operation::device() const { return graph_->node(index_).device; }
+std::string_view Operation::device() const {
+  return graph_->device_name(graph_->node(index_).device);
+}
 int Operation::num_inputs() const { return graph_->node(index_).num_inputs; }
 Output Operation::input(int i) const {
   const auto& e = graph_->node(index_).inputs[i];
@@ -40,16 +42,30 @@ std::vector<Output> Operation::outputs() const {
   for (int i = 0; i < num_outputs(); ++i) v.emplace_back(*this, i);
   return v;
 }
-const AttrValue* Operation::attr(std::string_view key) const {
+namespace {
+AttrValue stored_value(const internal::NodeData::StoredAttr& a) {
+  using Kind = internal::NodeData::StoredAttr::Kind;
+  switch (a.kind) {
+    case Kind::kInt: return a.i;
+    case Kind::kFloat: return a.f;
+    case Kind::kBool: return a.b;
+    case Kind::kType: return a.t;
+    case Kind::kOther: return *a.other;
+  }
+  return int64_t{0};
+}
+}  // namespace
+
+std::optional<AttrValue> Operation::attr(std::string_view key) const {
   const auto& n = graph_->node(index_);
   for (int i = 0; i < n.num_attrs; ++i)
-    if (n.attrs[i].key == key) return n.attrs[i].value;
-  return nullptr;
+    if (n.attrs[i].key == key) return stored_value(n.attrs[i]);
+  return std::nullopt;
 }
-std::vector<std::pair<std::string_view, const AttrValue*>> Operation::attrs() const {
+std::vector<std::pair<std::string_view, AttrValue>> Operation::attrs() const {
   const auto& n = graph_->node(index_);
-  std::vector<std::pair<std::string_view, const AttrValue*>> v;
-  for (int i = 0; i < n.num_attrs; ++i) v.emplace_back(n.attrs[i].key, n.attrs[i].value);
+  std::vector<std::pair<std::string_view, AttrValue>> v;
+  for (int i = 0; i < n.num_attrs; ++i) v.emplace_back(n.attrs[i].key, stored_value(n.attrs[i]));
   return v;
 }
 std::string Operation::repr() const {
@@ -57,13 +73,15 @@ std::string Operation::repr() const {
 }
 
 DataType Output::dtype() const { return graph()->node(op_.index()).outputs[index_].dtype; }
-const PartialShape& Output::shape() const {
-  return graph()->node(op_.index()).outputs[index_].shape;
+PartialShape Output::shape() const {
+  const auto& info = graph()->node(op_.index()).outputs[index_];
+  if (info.rank < 0) return PartialShape::unknown();
+  return PartialShape(PartialShape::Dims(info.dims, info.dims + info.rank));
 }
 void Output::set_shape(const PartialShape& shape) const {
+  PartialShape merged = this->shape().merge_with(shape);
   std::lock_guard<std::mutex> lock(graph()->mutex());
-  auto& info = graph()->mutable_node(op_.index()).outputs[index_];
-  info.shape = info.shape.merge_with(shape);
+  graph()->store_shape(graph()->mutable_node(op_.index()).outputs[index_], merged);
 }
 std::string Output::name() const { return fmt::format("{}:{}", op_.name(), index_); }
 std::string Output::str() const {

@@ -1,54 +1,139 @@
 // NameTable: TF 1.15's unique_name with case folding, made linear by a per-key scan hint.
 #include "scopeflow/naming/name_table.h"
 
-#include <absl/hash/hash.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cstring>
 
 namespace scopeflow {
 
 namespace {
-inline char fold(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+// Lower-cases the ASCII letters of eight bytes at once (SWAR): a byte gets 0x20 added when it
+// lies in 'A'..'Z'; other bytes, including non-ASCII ones, are left alone.
+inline uint64_t fold8(uint64_t x) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  const uint64_t heptets = x & (0x7f * kOnes);
+  const uint64_t ge_a = heptets + ((0x80 - 'A') * kOnes);
+  const uint64_t gt_z = heptets + ((0x7f - 'Z') * kOnes);
+  const uint64_t upper = ~x & (ge_a ^ gt_z) & (0x80 * kOnes);
+  return x | (upper >> 2);
+}
+
+inline uint64_t load8(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+
+inline uint64_t load4(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
+// The bytes of s[i..] (fewer than 8 remain) as one word. Longer strings re-read the last
+// eight bytes (overlapping); equal strings always produce equal words, which is all the hash
+// and the comparison need.
+inline uint64_t tail_word(std::string_view s, size_t i) {
+  const size_t n = s.size();
+  if (n >= 8) return load8(s.data() + n - 8);
+  if (n >= 4) return load4(s.data()) | (load4(s.data() + n - 4) << 32);
+  uint64_t v = 0;
+  for (size_t k = 0; k < n; ++k) v |= static_cast<uint64_t>(static_cast<unsigned char>(s[k])) << (8 * k);
+  return v;
+}
+
+inline uint64_t mix(uint64_t h, uint64_t v) {
+  h ^= v;
+  h *= 0x9E3779B97F4A7C15ull;
+  return h ^ (h >> 29);
+}
 }  // namespace
 
 size_t NameTable::FoldHash::operator()(std::string_view s) const {
-  // FNV-1a over the folded bytes, finished by absl's mixer.
-  uint64_t h = 1469598103934665603ull;
-  for (char c : s) h = (h ^ static_cast<unsigned char>(fold(c))) * 1099511628211ull;
-  return absl::HashOf(h);
+  uint64_t h = s.size();
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) h = mix(h, fold8(load8(s.data() + i)));
+  if (i < s.size()) h = mix(h, fold8(tail_word(s, i)));
+  // Final avalanche (murmur3's fmix64): the table uses the low 7 bits as a tag.
+  h ^= h >> 33;
+  h *= 0xFF51AFD7ED558CCDull;
+  h ^= h >> 33;
+  h *= 0xC4CEB9FE1A85EC53ull;
+  h ^= h >> 33;
+  return static_cast<size_t>(h);
 }
 
 bool NameTable::FoldEq::operator()(std::string_view a, std::string_view b) const {
   if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (fold(a[i]) != fold(b[i])) return false;
-  return true;
+  if (std::memcmp(a.data(), b.data(), a.size()) == 0) return true;  // the usual case
+  size_t i = 0;
+  for (; i + 8 <= a.size(); i += 8)
+    if (fold8(load8(a.data() + i)) != fold8(load8(b.data() + i))) return false;
+  return i == a.size() || fold8(tail_word(a, i)) == fold8(tail_word(b, i));
 }
 
-std::string_view NameTable::unique(std::string_view name, bool mark_as_used) {
-  auto it = map_.find(name);
-  const uint32_t i = it == map_.end() ? 0 : it->second.count;
-  if (i == 0) {
-    std::string_view stored = arena_->store(name);
-    if (mark_as_used) map_.emplace(stored, Entry{1, 1, kNoNode});
-    return stored;
+std::string_view NameTable::unique(std::string_view name, bool mark_as_used, uint32_t node) {
+  if (!mark_as_used) {
+    auto it = map_.find(name);
+    if (it == map_.end() || it->second.count == 0) return arena_->store(name);
+    return scan(it->second, name, /*mark_as_used=*/false, node);
   }
-  if (mark_as_used) it->second.count = i + 1;
+  // At most one key is inserted below; reserving first keeps entry references stable.
+  map_.reserve(map_.size() + 1);
+  // One probe: insert the name if it is new, else find its entry.
+  bool inserted = false;
+  auto it = map_.lazy_emplace(name, [&](const auto& ctor) {
+    inserted = true;
+    ctor(arena_->store(name), Entry{1, 1, node});
+  });
+  if (inserted) return it->first;
+  Entry& e = it->second;
+  const uint32_t i = e.count;
+  e.count = i + 1;
+  return scan(e, name, /*mark_as_used=*/true, node);
+}
+
+std::string_view NameTable::scan(Entry& base, std::string_view name, bool mark_as_used,
+                                 uint32_t node) {
   // TF scans name_1, name_2, ... from the counter for the first free key. Keys only ever get
   // added, so a scan's result stays a lower bound for later scans of the same base: `hint`.
-  uint32_t j = std::max(i, it->second.hint);
+  // `base` stays valid: nothing is inserted before the last use of it.
+  const uint32_t i = mark_as_used ? base.count - 1 : base.count;
+  uint32_t j = std::max(i, base.hint);
   scratch_.assign(name);
   scratch_ += '_';
   const size_t base_len = scratch_.size();
+  char digits[16];
+  if (!mark_as_used) {
+    for (;; ++j) {
+      scratch_.resize(base_len);
+      auto [end, ec] = std::to_chars(digits, digits + sizeof digits, j);
+      scratch_.append(digits, end);
+      if (!map_.contains(std::string_view(scratch_))) break;
+    }
+    base.hint = j;
+    return arena_->store(scratch_);
+  }
+  // Probe and insert in one step. unique() reserved room for one more key, so the single
+  // insertion below cannot rehash and `base` stays valid.
+  std::string_view result;
   for (;; ++j) {
     scratch_.resize(base_len);
-    scratch_ += std::to_string(j);
-    if (!map_.contains(std::string_view(scratch_))) break;
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, j);
+    scratch_.append(digits, end);
+    bool inserted = false;
+    auto it = map_.lazy_emplace(std::string_view(scratch_), [&](const auto& ctor) {
+      inserted = true;
+      ctor(arena_->store(scratch_), Entry{1, 1, node});
+    });
+    if (inserted) {
+      result = it->first;
+      break;
+    }
   }
-  std::string_view result = arena_->store(scratch_);
-  // Re-find: the map may not have been touched, but keep the pointer logic simple and safe.
-  map_.find(name)->second.hint = mark_as_used ? j + 1 : j;
-  if (mark_as_used) map_.emplace(result, Entry{1, 1, kNoNode});
+  base.hint = j + 1;
   return result;
 }
 

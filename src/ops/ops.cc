@@ -41,10 +41,15 @@ std::string shape_as_list_text(const PartialShape& s) {
   return out + "]";
 }
 
-// numpy broadcasting on static shapes (TF's BroadcastBinaryOpShapeFn).
-PartialShape broadcast(const PartialShape& a, const PartialShape& b, std::string_view op_name,
-                       std::string_view type) {
-  if (!a.known_rank() || !b.known_rank()) return PartialShape::unknown();
+// numpy broadcasting on static shapes (TF's BroadcastBinaryOpShapeFn); on a mismatch `ok` is
+// false and the two offending dimensions are kept for the message.
+struct Broadcast {
+  PartialShape shape;
+  bool ok = true;
+  int64_t da = 0, db = 0;
+};
+Broadcast broadcast(const PartialShape& a, const PartialShape& b) {
+  if (!a.known_rank() || !b.known_rank()) return {PartialShape::unknown()};
   const int r = std::max(a.rank(), b.rank());
   PartialShape::Dims d(r, -1);
   for (int i = 0; i < r; ++i) {
@@ -54,12 +59,17 @@ PartialShape broadcast(const PartialShape& a, const PartialShape& b, std::string
     else if (db == 1) d[i] = da;
     else if (da < 0 || db < 0) d[i] = da < 0 ? (db < 0 ? -1 : db) : da;
     else if (da == db) d[i] = da;
-    else
-      throw Error(Code::kInvalidArgument,
-                  messages::dimensions_must_be_equal(da, db, op_name, type, shape_as_list_text(a),
-                                                     shape_as_list_text(b)));
+    else return {PartialShape::unknown(), false, da, db};
   }
-  return PartialShape(std::move(d));
+  return {PartialShape(std::move(d))};
+}
+
+[[noreturn]] void throw_broadcast(const Broadcast& b, std::string_view op_name,
+                                  std::string_view type, const PartialShape& x,
+                                  const PartialShape& y) {
+  throw Error(Code::kInvalidArgument,
+              messages::dimensions_must_be_equal(b.da, b.db, op_name, type, shape_as_list_text(x),
+                                                 shape_as_list_text(y)));
 }
 
 std::string literal_text(const Tensor& t) {
@@ -90,6 +100,27 @@ bool literal_converts(DataType from, DataType to) {
 
 Output binary(const Scope& s, std::string_view type, const Input& x, const Input& y,
               std::string_view name) {
+  if (x.is_tensor() && y.is_tensor()) {
+    // Fast path: with no value to convert inside the op's name scope, opening that scope and
+    // naming the op after it reserves exactly the name create_op reserves for `name`. Errors
+    // TF raises inside the scope still consume the name, as there.
+    const std::string_view nm = name.empty() ? type : name;
+    internal::check_scope_name(s, nm);
+    const Output xo = x.tensor(), yo = y.tensor();
+    const DataType t = base_dtype(xo.dtype());
+    if (base_dtype(yo.dtype()) != t) {
+      (void)s.name_scope(nm);
+      throw Error(Code::kTypeMismatch,
+                  messages::input_type_mismatch("y", type, dtype_name(base_dtype(yo.dtype())),
+                                                dtype_name(t), "x"));
+    }
+    Broadcast b = broadcast(xo.shape(), yo.shape());
+    if (!b.ok) throw_broadcast(b, s.name_scope(nm).name_stack(), type, xo.shape(), yo.shape());
+    const Output ins[] = {xo, yo};
+    const Attr attrs[] = {{"T", t}};
+    const OS outs[] = {{t, std::move(b.shape)}};
+    return s.graph().create_op(s, type, nm, ins, attrs, outs).output(0);
+  }
   Scope os = open_op_scope(s, name, type);
   Output xo = convert_to_tensor(os, x, "x");
   const DataType t = base_dtype(xo.dtype());
@@ -108,10 +139,11 @@ Output binary(const Scope& s, std::string_view type, const Input& x, const Input
                                                    python_type_of(y.value().dtype())));
     yo = convert_to_tensor(os, y, "y", t);
   }
+  Broadcast b = broadcast(xo.shape(), yo.shape());
+  if (!b.ok) throw_broadcast(b, os.name_stack(), type, xo.shape(), yo.shape());
   const Output ins[] = {xo, yo};
   const Attr attrs[] = {{"T", t}};
-  const std::string op_name(os.name_stack());
-  const OS outs[] = {{t, broadcast(xo.shape(), yo.shape(), op_name, type)}};
+  const OS outs[] = {{t, std::move(b.shape)}};
   return finish(os, type, ins, attrs, outs).output(0);
 }
 
@@ -219,7 +251,8 @@ Output fill(const Scope& scope, const Input& dims, const Input& value, std::stri
   Output d = convert_to_tensor(os, dims, "dims", DataType::kInt32);
   Output v = convert_to_tensor(os, value, "value");
   PartialShape shape = PartialShape::unknown();
-  const AttrValue* known = d.op().type() == "Const" ? d.op().attr("value") : nullptr;
+  std::optional<AttrValue> known;
+  if (d.op().type() == "Const") known = d.op().attr("value");
   if (known) {
     const Tensor& t = std::get<Tensor>(*known);
     PartialShape::Dims dd;
@@ -315,7 +348,7 @@ Output random_raw(const Scope& scope, std::string_view type, const Input& shape,
   Output sh = convert_to_tensor(os, shape, "shape", DataType::kInt32);
   PartialShape out = PartialShape::unknown();
   if (sh.op().type() == "Const") {
-    const Tensor& t = std::get<Tensor>(*sh.op().attr("value"));
+    const Tensor t = std::get<Tensor>(*sh.op().attr("value"));
     PartialShape::Dims d;
     for (int64_t i = 0; i < t.num_elements(); ++i) d.push_back(static_cast<int64_t>(t.as_double(i)));
     out = PartialShape(std::move(d));

@@ -30,7 +30,8 @@ class Arena {
     size_t p = (pos_ + align - 1) & ~(align - 1);
     if (!cur_ || p + bytes > cap_) {
       const size_t size = bytes > kBlock / 4 ? bytes : kBlock;
-      blocks_.push_back(std::make_unique<unsigned char[]>(size));
+      // Not value-initialized: every allocation is constructed by its user.
+      blocks_.push_back(std::unique_ptr<unsigned char[]>(new unsigned char[size]));
       cur_ = blocks_.back().get();
       cap_ = size;
       p = 0;

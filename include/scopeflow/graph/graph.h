@@ -29,8 +29,9 @@ namespace scopeflow {
 namespace internal {
 struct ThreadScopes;
 
-/// One node as stored: fixed size, arrays in the graph's arena. Immutable after creation
-/// apart from output shapes (set_shape).
+/// One node as stored: fixed size (80 bytes), arrays in the graph's arena. Immutable after
+/// creation apart from output shapes (set_shape). Scalar attrs sit inline; others point to
+/// an arena copy.
 struct NodeData {
   struct Edge {
     uint32_t node;
@@ -38,11 +39,20 @@ struct NodeData {
   };
   struct OutputInfo {
     DataType dtype;
-    PartialShape shape;
+    int32_t rank;          // -1: unknown rank
+    const int64_t* dims;   // `rank` entries in the arena; -1 for an unknown dimension
   };
   struct StoredAttr {
+    enum class Kind : uint8_t { kInt, kFloat, kBool, kType, kOther };
     std::string_view key;
-    const AttrValue* value;
+    Kind kind;
+    union {
+      int64_t i;
+      float f;
+      bool b;
+      DataType t;
+      const AttrValue* other;
+    };
   };
   std::string_view name;
   std::string_view type;
@@ -51,7 +61,7 @@ struct NodeData {
   OutputInfo* outputs = nullptr;
   const StoredAttr* attrs = nullptr;
   uint16_t num_inputs = 0, num_control = 0, num_outputs = 0, num_attrs = 0;
-  std::string_view device;
+  uint32_t device = 0;  // index into the graph's device table; 0 is "no device"
 };
 
 /// What the variable store and tf.Variable record for each variable.
@@ -148,6 +158,9 @@ class Graph {
 
   // ---- Internal interface (used by scopeflow's own layers; not for users) ----
   const internal::NodeData& node(uint32_t i) const { return nodes_[i]; }
+  std::string_view device_name(uint32_t id) const { return devices_[id]; }
+  /// Stores a shape's dimensions in the arena (caller holds the lock).
+  void store_shape(internal::NodeData::OutputInfo& info, const PartialShape& shape);
   internal::NodeData& mutable_node(uint32_t i) { return nodes_[i]; }
   const internal::VariableRecord& variable_record(uint32_t i) const { return variables_[i]; }
   internal::ThreadScopes& thread_scopes();
@@ -165,8 +178,11 @@ class Graph {
   internal::StableVector<internal::NodeData> nodes_;
   std::atomic<size_t> num_nodes_{0};
   absl::flat_hash_map<std::string_view, uint32_t> unregistered_nodes_;  // names made with "x/"
-  absl::flat_hash_map<std::string_view, int> types_;      // interned op type strings
-  absl::flat_hash_map<std::string_view, int> attr_keys_;  // interned attr names
+  std::string_view intern_small(std::vector<std::string_view>& table, std::string_view s);
+  std::vector<std::string_view> types_;      // interned op type strings
+  std::vector<std::string_view> attr_keys_;  // interned attr names
+  internal::StableVector<std::string_view> devices_;       // device table; [0] is ""
+  absl::flat_hash_map<std::string_view, uint32_t> device_ids_;
   internal::StableVector<internal::VariableRecord> variables_;
   std::atomic<size_t> num_variables_{0};
   absl::flat_hash_map<std::string, uint32_t> var_store_;

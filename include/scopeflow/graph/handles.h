@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,10 +47,10 @@ class Operation {
   Output output(int i) const;
   std::vector<Output> outputs() const;
 
-  /// The attribute named `key`, or nullptr.
-  const AttrValue* attr(std::string_view key) const;
+  /// The attribute named `key`, or nullopt.
+  std::optional<AttrValue> attr(std::string_view key) const;
   /// All attributes in creation order.
-  std::vector<std::pair<std::string_view, const AttrValue*>> attrs() const;
+  std::vector<std::pair<std::string_view, AttrValue>> attrs() const;
 
   /// TF's repr: "<tf.Operation 'c' type=Const>".
   std::string repr() const;
@@ -74,7 +75,7 @@ class Output {
   Graph* graph() const { return op_.graph(); }
 
   DataType dtype() const;
-  const PartialShape& shape() const;
+  PartialShape shape() const;
   /// Narrows the static shape (TF's Tensor.set_shape); throws kInvalidArgument when
   /// incompatible.
   void set_shape(const PartialShape& shape) const;

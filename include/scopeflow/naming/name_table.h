@@ -27,8 +27,9 @@ class NameTable {
   explicit NameTable(internal::Arena* arena) : arena_(arena) {}
 
   /// TF's unique_name on a full name (the caller has already prefixed the name stack).
-  /// With mark_as_used the result (and the base name's counter) is reserved.
-  std::string_view unique(std::string_view name, bool mark_as_used);
+  /// With mark_as_used the result (and the base name's counter) is reserved, and bound to
+  /// the op `node` when one is given (saving a second lookup).
+  std::string_view unique(std::string_view name, bool mark_as_used, uint32_t node = kNoNode);
   /// Whether `name` is reserved (case-insensitively).
   bool contains(std::string_view name) const { return map_.contains(name); }
   /// Records that the op `node` carries exactly the reserved name `name`; false when the
@@ -52,6 +53,8 @@ class NameTable {
     using is_transparent = void;
     bool operator()(std::string_view a, std::string_view b) const;
   };
+
+  std::string_view scan(Entry& base, std::string_view name, bool mark_as_used, uint32_t node);
 
   internal::Arena* arena_;
   absl::flat_hash_map<std::string_view, Entry, FoldHash, FoldEq> map_;

@@ -1,0 +1,45 @@
+// What the sf tool's files share: the Command shape every subcommand has, and the folded
+// scope-tree printer that `demo` uses now and `inspect`/`view` will use later.
+#pragma once
+
+#include <functional>
+#include <iosfwd>
+
+namespace CLI {
+class App;
+}  // namespace CLI
+
+namespace scopeflow {
+
+class Graph;
+
+namespace tools {
+
+/// One subcommand: its CLI11 node (owned by the parent App) and what runs when it was given.
+/// `run` returns the process exit code; it may throw scopeflow::Error or std::exception,
+/// which main() reports as "sf <command>: error: ..." with exit code 1.
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;
+};
+
+/// Registers `sf demo` (the TF1 naming seed examples, then the combined graph's scope tree).
+Command add_demo_command(CLI::App& parent);
+
+/// How print_scope_tree folds a tree.
+struct ScopeTreeOptions {
+  /// Levels shown below the root (1 = top-level scopes only, 0 = the root line only); deeper
+  /// scopes are folded into a "+N scopes folded" note on their last shown ancestor.
+  int depth = 2;
+};
+
+/// Adds the options of ScopeTreeOptions (`--depth N`) to a subcommand that prints a tree.
+void add_scope_tree_options(CLI::App& command, ScopeTreeOptions& options);
+
+/// Prints the scope tree of `graph` (scopeflow::build_scope_tree): one line per shown scope
+/// with its op count (in and below it), ops directly in it, and variable count, children
+/// indented with tree-drawing characters, deep levels folded; then a one-line summary.
+void print_scope_tree(std::ostream& os, const Graph& graph, const ScopeTreeOptions& options);
+
+}  // namespace tools
+}  // namespace scopeflow
