@@ -6,6 +6,7 @@
 
 #include "scopeflow/base/error.h"
 #include "scopeflow/base/messages.h"
+#include "scopeflow/naming/guards.h"
 #include "../naming/scope_stack_internal.h"
 
 namespace scopeflow {
@@ -235,9 +236,7 @@ Operation Graph::create_op(const Scope& scope, std::string_view type, std::strin
 }
 
 std::string Graph::unique_name(std::string_view name, bool mark_as_used) {
-  return Scope::root(*this).graph().thread_scopes().frames.empty()
-             ? std::string(unique_full_name(name, mark_as_used))
-             : thread_scopes().frames.back().scope.unique_name(name, mark_as_used);
+  return current_scope(*this).unique_name(name, mark_as_used);
 }
 
 std::vector<Operation> Graph::get_operations() const {
@@ -281,6 +280,8 @@ Output Graph::get_tensor_by_name(std::string_view name) const {
     throw Error(Code::kInvalidArgument, messages::invalid_tensor_name(name));
   auto op = find_operation(op_name);
   if (!op) throw Error(Code::kNotFound, messages::tensor_op_not_in_graph(name, op_name));
+  // TF indexes op.outputs, a Python list: negative indices count from the end.
+  if (index < 0) index += op->num_outputs();
   if (index < 0 || index >= op->num_outputs())
     throw Error(Code::kNotFound,
                 messages::tensor_index_out_of_range(name, op_name, op->num_outputs()));

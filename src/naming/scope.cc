@@ -7,6 +7,7 @@
 #include "scopeflow/base/messages.h"
 #include "scopeflow/graph/graph.h"
 #include "scopeflow/naming/guards.h"
+#include "scopeflow/naming/scope_tree.h"
 #include "scope_stack_internal.h"
 
 namespace scopeflow {
@@ -138,8 +139,7 @@ VarScopeEntry enter_variable_scope_by_object(const Scope& parent, ThreadScopes& 
                                              const VariableScope& vs,
                                              const VariableScopeOptions& o, bool explicit_style) {
   const std::string& full = vs.name();
-  std::string_view last = full;
-  if (auto p = last.rfind('/'); p != std::string_view::npos) last = last.substr(p + 1);
+  const std::string_view last = base_of_name(full);
   Scope ns = parent;
   if (!last.empty() || !o.auxiliary_name_scope) ns = open_aux_name_scope(parent, o, last);
   auto d = std::make_shared<VariableScope::Data>(*vs.data());

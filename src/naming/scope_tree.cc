@@ -29,6 +29,11 @@ std::string_view scope_of_name(std::string_view name) {
   return slash == std::string_view::npos ? std::string_view() : name.substr(0, slash);
 }
 
+std::string_view base_of_name(std::string_view name) {
+  const size_t slash = name.rfind('/');
+  return slash == std::string_view::npos ? name : name.substr(slash + 1);
+}
+
 int ScopeNode::descendant_count() const {
   int n = 0;
   for (const ScopeNode& c : children) n += 1 + c.descendant_count();

@@ -63,7 +63,7 @@ bool is_quantized(DataType t);
 int dtype_size(DataType t);
 /// TF's DType.is_compatible_with: equal, or `other` is this type's base with this a ref.
 inline bool dtype_compatible(DataType self, DataType other) {
-  return self == other || base_dtype(self) == base_dtype(other);
+  return self == other || self == base_dtype(other);
 }
 
 }  // namespace scopeflow

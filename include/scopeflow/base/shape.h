@@ -3,12 +3,98 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
+#include <type_traits>
 #include <string>
 #include <vector>
 
-#include <absl/container/inlined_vector.h>
-
 namespace scopeflow {
+
+/// Dimensions of a shape: up to four inline, more on the heap. A minimal vector of int64_t
+/// (GCC 12 misreads absl::InlinedVector under -O3 -Werror, hence our own).
+class Dims {
+ public:
+  Dims() = default;
+  Dims(size_t n, int64_t value) { assign_fill(n, value); }
+  Dims(std::initializer_list<int64_t> v) { assign_range(v.begin(), v.end()); }
+  Dims(const int64_t* first, const int64_t* last) { assign_range(first, last); }
+  template <typename It>
+    requires(!std::is_integral_v<It>)
+  Dims(It first, It last) {
+    for (; first != last; ++first) push_back(static_cast<int64_t>(*first));
+  }
+  Dims(const Dims& o) { assign_range(o.begin(), o.end()); }
+  Dims& operator=(const Dims& o) {
+    if (this != &o) {
+      size_ = 0;
+      assign_range(o.begin(), o.end());
+    }
+    return *this;
+  }
+  Dims(Dims&& o) noexcept { *this = std::move(o); }
+  Dims& operator=(Dims&& o) noexcept {
+    if (this == &o) return *this;
+    if (o.heap_) {
+      heap_ = std::move(o.heap_);
+      cap_ = o.cap_;
+      size_ = o.size_;
+    } else {
+      heap_.reset();
+      cap_ = kInline;
+      size_ = 0;
+      assign_range(o.begin(), o.end());
+    }
+    o.size_ = 0;
+    o.cap_ = kInline;
+    return *this;
+  }
+
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  int64_t* data() { return heap_ ? heap_.get() : inline_; }
+  const int64_t* data() const { return heap_ ? heap_.get() : inline_; }
+  int64_t& operator[](size_t i) { return data()[i]; }
+  int64_t operator[](size_t i) const { return data()[i]; }
+  const int64_t* begin() const { return data(); }
+  const int64_t* end() const { return data() + size_; }
+  int64_t* begin() { return data(); }
+  int64_t* end() { return data() + size_; }
+  void push_back(int64_t v) {
+    if (size_ == cap_) grow(cap_ * 2);
+    data()[size_++] = v;
+  }
+  bool operator==(const Dims& o) const {
+    if (size_ != o.size_) return false;
+    for (size_t i = 0; i < size_; ++i)
+      if ((*this)[i] != o[i]) return false;
+    return true;
+  }
+  bool operator!=(const Dims& o) const { return !(*this == o); }
+
+ private:
+  static constexpr size_t kInline = 4;
+  void grow(size_t cap) {
+    std::unique_ptr<int64_t[]> h(new int64_t[cap]);
+    for (size_t i = 0; i < size_; ++i) h[i] = data()[i];
+    heap_ = std::move(h);
+    cap_ = cap;
+  }
+  void assign_fill(size_t n, int64_t v) {
+    if (n > cap_) grow(n);
+    for (size_t i = 0; i < n; ++i) data()[i] = v;
+    size_ = n;
+  }
+  void assign_range(const int64_t* first, const int64_t* last) {
+    const size_t n = static_cast<size_t>(last - first);
+    if (n > cap_) grow(n);
+    for (size_t i = 0; i < n; ++i) data()[i] = first[i];
+    size_ = n;
+  }
+  int64_t inline_[kInline] = {0, 0, 0, 0};
+  std::unique_ptr<int64_t[]> heap_;
+  size_t size_ = 0;
+  size_t cap_ = kInline;
+};
 
 /// A shape known up to rank and dimensions: TF's TensorShape in Python. A dimension of -1 is
 /// unknown (prints `?`); an unknown rank prints `<unknown>`. A value type; cheap to copy for
@@ -18,7 +104,7 @@ namespace scopeflow {
 ///   PartialShape::unknown().to_string() // "<unknown>"
 class PartialShape {
  public:
-  using Dims = absl::InlinedVector<int64_t, 4>;
+  using Dims = scopeflow::Dims;
 
   /// A scalar (rank 0).
   PartialShape() = default;

@@ -24,6 +24,12 @@ std::vector<std::string_view> split_scope_path(std::string_view name);
 ///   scope_of_name("Const");          // ""
 std::string_view scope_of_name(std::string_view name);
 
+/// The last component of a name: what follows the last '/' (TF's name.split("/")[-1]).
+///
+///   base_of_name("root/towerA");  // "towerA"
+///   base_of_name("w");            // "w"
+std::string_view base_of_name(std::string_view name);
+
 /// One name scope of a graph, with what lives in it and below it. A scope is every proper
 /// prefix of an op name that ends just before a '/': the op "a/b/Add" lies in scope "a/b",
 /// which is a child of "a", which is a child of the root (path ""). An op's own name is a
