@@ -40,6 +40,10 @@ void bind_base(py::module_& m) {
     if (!bytes.empty()) std::memcpy(t.raw(), bytes.data(), bytes.size());
     return t;
   });
+  // Python scalars, the most common literal, without a trip through numpy.
+  m.def("scalar_float32", [](double v) { return Tensor::scalar(static_cast<float>(v)); });
+  m.def("scalar_int32", [](int32_t v) { return Tensor::scalar(v); });
+  m.def("scalar_bool", [](bool v) { return Tensor::scalar(v); });
   m.def("make_string_tensor", [](std::vector<std::string> values, std::vector<int64_t> shape) {
     return Tensor::strings(std::move(values), std::move(shape));
   });

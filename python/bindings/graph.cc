@@ -60,6 +60,7 @@ void bind_graph(py::module_& m) {
       .def_property_readonly("index", &Operation::index)
       .def_property_readonly("num_outputs", &Operation::num_outputs)
       .def("outputs", &Operation::outputs)
+      .def("output", &Operation::output)
       .def("inputs", &Operation::inputs)
       .def("control_inputs", &Operation::control_inputs)
       .def("attr", [](const Operation& o, const std::string& key) -> py::object {

@@ -3,9 +3,14 @@
 
 namespace scopeflow::py_bindings {
 
+namespace {
+// A new single-output op's output with its op index, so Python wraps it without lookups.
+py::tuple fresh(const Output& o) { return py::make_tuple(o, o.op().index()); }
+}  // namespace
+
 void bind_ops(py::module_& m) {
   m.def("constant", [](Graph& g, const Tensor& v, const std::string& name) {
-    return ops::constant(current_scope(g), v, name);
+    return fresh(ops::constant(current_scope(g), v, name));
   });
   m.def("convert_to_tensor", [](Graph& g, py::object v, const std::string& name,
                                 std::optional<int> dtype) {
@@ -14,11 +19,11 @@ void bind_ops(py::module_& m) {
     return ops::convert_to_tensor(current_scope(g), input_from_py(v), name, t);
   });
   m.def("placeholder", [](Graph& g, int dtype, py::object shape, const std::string& name) {
-    return ops::placeholder(current_scope(g), static_cast<DataType>(dtype), shape_from_py(shape),
-                            name);
+    return fresh(ops::placeholder(current_scope(g), static_cast<DataType>(dtype),
+                                  shape_from_py(shape), name));
   });
   m.def("identity", [](Graph& g, py::object x, const std::string& name) {
-    return ops::identity(current_scope(g), input_from_py(x), name);
+    return fresh(ops::identity(current_scope(g), input_from_py(x), name));
   });
   m.def("unstack", [](Graph& g, py::object v, int64_t num, int64_t axis, const std::string& name) {
     return ops::unstack(current_scope(g), input_from_py(v), num, axis, name);
@@ -36,7 +41,7 @@ void bind_ops(py::module_& m) {
   using Binary = Output (*)(const Scope&, const Input&, const Input&, std::string_view);
   auto binary = [&m](const char* py_name, Binary fn) {
     m.def(py_name, [fn](Graph& g, py::object x, py::object y, const std::string& name) {
-      return fn(current_scope(g), input_from_py(x), input_from_py(y), name);
+      return fresh(fn(current_scope(g), input_from_py(x), input_from_py(y), name));
     });
   };
   binary("add", &ops::add);
@@ -48,7 +53,7 @@ void bind_ops(py::module_& m) {
   using Operator = Output (*)(const Scope&, const Input&, const Input&, bool);
   auto op = [&m](const char* py_name, Operator fn) {
     m.def(py_name, [fn](Graph& g, py::object x, py::object y, bool reflected) {
-      return fn(current_scope(g), input_from_py(x), input_from_py(y), reflected);
+      return fresh(fn(current_scope(g), input_from_py(x), input_from_py(y), reflected));
     });
   };
   op("operator_add", &ops::operator_add);

@@ -179,12 +179,20 @@ def unknown_shape():
 class Operation(object):
     """A node of a graph (TF's tf.Operation). One Python object per op."""
 
-    __slots__ = ("_graph", "_c", "_outputs", "__weakref__")
+    __slots__ = ("_graph", "_cc", "_index", "_outputs", "__weakref__")
 
     def __init__(self, graph, c_op):
         self._graph = graph
-        self._c = c_op
-        self._outputs = tuple(Tensor(self, o) for o in c_op.outputs())
+        self._cc = c_op
+        self._index = c_op.index
+        self._outputs = tuple(Tensor(self, i) for i in range(c_op.num_outputs))
+
+    @property
+    def _c(self):
+        c = self._cc
+        if c is None:
+            c = self._cc = self._graph._c.operation(self._index)
+        return c
 
     @property
     def name(self):
@@ -239,14 +247,23 @@ class Operation(object):
 class Tensor(object):
     """A symbolic output of an operation (TF1's tf.Tensor): name `op:index`."""
 
-    __slots__ = ("_op", "_o", "__weakref__")
+    __slots__ = ("_op", "_index", "_oc", "__weakref__")
 
     # Makes numpy defer to our operators (`np.float32(2) * t`).
     __array_priority__ = 100
 
-    def __init__(self, op, c_output):
+    def __init__(self, op, index, c_output=None):
         self._op = op
-        self._o = c_output
+        self._index = index
+        self._oc = c_output
+
+    @property
+    def _o(self):
+        """The C++ Output handle (made on first use)."""
+        o = self._oc
+        if o is None:
+            o = self._oc = self._op._c.output(self._index)
+        return o
 
     @property
     def op(self):
@@ -262,7 +279,7 @@ class Tensor(object):
 
     @property
     def value_index(self):
-        return self._o.index
+        return self._index
 
     @property
     def dtype(self):
@@ -352,8 +369,14 @@ class Tensor(object):
 
 def _binary_operator(fn, x, y, reflected):
     tensor = y if reflected else x
-    g = _graph_of(tensor)
-    return g._wrap_output(fn(g._c, _to_input(x), _to_input(y), reflected))
+    other = x if reflected else y
+    if type(tensor) is Tensor:
+        g = tensor._op._graph
+    else:
+        g = _graph_of(tensor)
+    if type(other) is Tensor and other._op._graph is not g:
+        raise ValueError("%s must be from the same graph as %s." % (other, tensor))
+    return g._wrap_new(fn(g._c, _to_input(x), _to_input(y), reflected))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -422,7 +445,18 @@ def _make_core_tensor(arr, dtype):
     return _core.make_tensor(dtype.as_datatype_enum, list(arr.shape), arr.tobytes(order="C"))
 
 
+_INT32_MIN, _INT32_MAX = -2**31, 2**31 - 1
+
+
 def _core_value(value, dtype=None):
+    if dtype is None:
+        t = type(value)
+        if t is float:
+            return _core.scalar_float32(value)
+        if t is int and _INT32_MIN <= value <= _INT32_MAX:
+            return _core.scalar_int32(value)
+        if t is bool:
+            return _core.scalar_bool(value)
     arr, dt = _np_value(value, dtype)
     return _make_core_tensor(arr, dt)
 
@@ -549,6 +583,21 @@ class Graph(object):
 
     def _wrap_output(self, c_output):
         return self._op(c_output.op)._outputs[c_output.index]
+
+    def _wrap_new(self, result):
+        """The output of a single-output op just built: `result` is (Output, op index)."""
+        c_output, index = result
+        op = Operation.__new__(Operation)
+        op._graph = self
+        op._cc = None
+        op._index = index
+        t = Tensor.__new__(Tensor)
+        t._op = op
+        t._index = 0
+        t._oc = c_output
+        op._outputs = (t,)
+        self._ops[index] = op
+        return t
 
     def _wrap_outputs(self, c_outputs):
         return [self._wrap_output(o) for o in c_outputs]

@@ -38,19 +38,28 @@ def _shaped_constant(value, dtype, shape, verify_shape):
 def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
     """tf.constant: a `Const` op named `name` (no name scope of its own)."""
     g = get_default_graph()
-    arr, dt = _shaped_constant(value, dtype, shape, verify_shape)
-    return g._wrap_output(_core.constant(g._c, _make_core_tensor(arr, dt), name or "Const"))
+    if shape is None and dtype is None and type(value) in (float, int, bool):
+        core_value = _core_value(value)
+    else:
+        arr, dt = _shaped_constant(value, dtype, shape, verify_shape)
+        core_value = _make_core_tensor(arr, dt)
+    return g._wrap_new(_core.constant(g._c, core_value, name or "Const"))
 
 
 def placeholder(dtype, shape=None, name=None):
     g = get_default_graph()
-    return g._wrap_output(_core.placeholder(g._c, dtypes.as_dtype(dtype).as_datatype_enum,
+    return g._wrap_new(_core.placeholder(g._c, dtypes.as_dtype(dtype).as_datatype_enum,
                                             _shape_arg(shape), name or ""))
 
 
 def _binary(fn, x, y, name):
+    if type(x) is Tensor and type(y) is Tensor:  # the common case, kept short
+        g = x._op._graph
+        if y._op._graph is not g:
+            raise ValueError("%s must be from the same graph as %s." % (y, x))
+        return g._wrap_new(fn(g._c, x._o, y._o, name or ""))
     g = _graph_from_inputs((x, y))
-    return g._wrap_output(fn(g._c, _to_input(x), _to_input(y), name or ""))
+    return g._wrap_new(fn(g._c, _to_input(x), _to_input(y), name or ""))
 
 
 def add(x, y, name=None):
@@ -75,7 +84,7 @@ sub = subtract
 
 def identity(input, name=None):  # noqa: A002 - TF's parameter name
     g = _graph_from_inputs((input,))
-    return g._wrap_output(_core.identity(g._c, _to_input(input), name or ""))
+    return g._wrap_new(_core.identity(g._c, _to_input(input), name or ""))
 
 
 def unstack(value, num=None, axis=0, name="unstack"):

@@ -151,6 +151,11 @@ Output binary_operator(const Scope& s, std::string_view type, std::string_view s
                        const Input& x, const Input& y, bool reflected) {
   // math_ops._OverrideBinaryOperatorHelper: name_scope(None, "add", [x, y]); the Python
   // operand is converted inside with the tensor's dtype, named after its side.
+  if (x.is_tensor() && y.is_tensor()) {
+    // Nothing to convert inside the scope: the op takes the scope's name, which is exactly
+    // the name create_op reserves for `scope_name` (the fast path of binary()).
+    return binary(s, type, x, y, scope_name);
+  }
   Scope os = s.name_scope(scope_name);
   Output xo, yo;
   if (!reflected) {
