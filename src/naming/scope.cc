@@ -116,11 +116,14 @@ struct VarScopeEntry {
 VarScopeEntry enter_variable_scope_by_name(const Scope& parent, ThreadScopes& ts,
                                            std::string_view name, const VariableScopeOptions& o,
                                            bool explicit_style) {
-  Scope ns = open_aux_name_scope(parent, o, name);
+  // variable_scope("") opens no name scope (TF only opens one for a non-empty name or when
+  // re-entering the current one), and its original_name_scope is "".
+  const bool opens = !name.empty() || !o.auxiliary_name_scope;
+  Scope ns = opens ? open_aux_name_scope(parent, o, name) : parent;
   const VariableScope& old = parent.variable_scope();
   auto d = std::make_shared<VariableScope::Data>(*old.data());
   d->name = old.name().empty() ? std::string(name) : old.name() + "/" + std::string(name);
-  d->original_name_scope = std::string(ns.name_scope_string());
+  d->original_name_scope = opens ? std::string(ns.name_scope_string()) : std::string();
   auto req = requested_reuse(o);
   d->reuse = req ? *req : old.reuse();
   apply_overrides(*d, o, old.custom_getter());
