@@ -244,7 +244,38 @@ class Operation(object):
         return self._c.repr()
 
 
-class Tensor(object):
+class _Operators(object):
+    """Python's arithmetic operators for tensors and variables: name_scope(None, "add") and
+    friends, built in C++ (`x + 1.0` is `add` with a `add/y` constant)."""
+
+    __slots__ = ()
+
+    def __add__(self, other):
+        return _binary_operator(_core.operator_add, self, other, False)
+
+    def __radd__(self, other):
+        return _binary_operator(_core.operator_add, other, self, True)
+
+    def __sub__(self, other):
+        return _binary_operator(_core.operator_sub, self, other, False)
+
+    def __rsub__(self, other):
+        return _binary_operator(_core.operator_sub, other, self, True)
+
+    def __mul__(self, other):
+        return _binary_operator(_core.operator_mul, self, other, False)
+
+    def __rmul__(self, other):
+        return _binary_operator(_core.operator_mul, other, self, True)
+
+    def __truediv__(self, other):
+        return _binary_operator(_core.operator_truediv, self, other, False)
+
+    def __rtruediv__(self, other):
+        return _binary_operator(_core.operator_truediv, other, self, True)
+
+
+class Tensor(_Operators):
     """A symbolic output of an operation (TF1's tf.Tensor): name `op:index`."""
 
     __slots__ = ("_op", "_index", "_oc", "__weakref__")
@@ -337,35 +368,6 @@ class Tensor(object):
             raise TypeError("Cannot iterate over a tensor with unknown first dimension.")
         from . import ops as _ops
         return iter(_ops.unstack(self))
-
-    # Python operators: name_scope(None, "add") etc., built in C++.
-    def __add__(self, other):
-        return _binary_operator(_core.operator_add, self, other, False)
-
-    def __radd__(self, other):
-        return _binary_operator(_core.operator_add, other, self, True)
-
-    def __sub__(self, other):
-        return _binary_operator(_core.operator_sub, self, other, False)
-
-    def __rsub__(self, other):
-        return _binary_operator(_core.operator_sub, other, self, True)
-
-    def __mul__(self, other):
-        return _binary_operator(_core.operator_mul, self, other, False)
-
-    def __rmul__(self, other):
-        return _binary_operator(_core.operator_mul, other, self, True)
-
-    def __truediv__(self, other):
-        return _binary_operator(_core.operator_truediv, self, other, False)
-
-    def __rtruediv__(self, other):
-        return _binary_operator(_core.operator_truediv, other, self, True)
-
-    __div__ = __truediv__
-    __rdiv__ = __rtruediv__
-
 
 def _binary_operator(fn, x, y, reflected):
     tensor = y if reflected else x

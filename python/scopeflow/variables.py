@@ -6,7 +6,7 @@ import weakref
 
 from . import _core
 from . import dtypes
-from .framework import (Graph, GraphKeys, Tensor, TensorShape, _binary_operator,
+from .framework import (Graph, GraphKeys, Tensor, TensorShape, _Operators,
                         _creation_traceback, _to_input, _graph_of, _graph_from_inputs,
                         get_collection, get_default_graph)
 
@@ -80,7 +80,7 @@ def _wrap_variable(graph, c_var):
     return v
 
 
-class Variable(object):
+class Variable(_Operators):
     """tf.Variable (TF1's RefVariable): ops `<n>/initial_value`, `<n>`, `<n>/Assign`,
     `<n>/read`."""
 
@@ -180,30 +180,6 @@ class Variable(object):
 
     def __iter__(self):
         raise TypeError("'Variable' object is not iterable.")
-
-    def __add__(self, other):
-        return _binary_operator(_core.operator_add, self, other, False)
-
-    def __radd__(self, other):
-        return _binary_operator(_core.operator_add, other, self, True)
-
-    def __sub__(self, other):
-        return _binary_operator(_core.operator_sub, self, other, False)
-
-    def __rsub__(self, other):
-        return _binary_operator(_core.operator_sub, other, self, True)
-
-    def __mul__(self, other):
-        return _binary_operator(_core.operator_mul, self, other, False)
-
-    def __rmul__(self, other):
-        return _binary_operator(_core.operator_mul, other, self, True)
-
-    def __truediv__(self, other):
-        return _binary_operator(_core.operator_truediv, self, other, False)
-
-    def __rtruediv__(self, other):
-        return _binary_operator(_core.operator_truediv, other, self, True)
 
 
 VariableV1 = Variable
