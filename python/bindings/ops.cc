@@ -40,6 +40,10 @@ void bind_ops(py::module_& m) {
 
   using Binary = Output (*)(const Scope&, const Input&, const Input&, std::string_view);
   auto binary = [&m](const char* py_name, Binary fn) {
+    // Two tensors, the common case, first: pybind11 matches it without generic conversions.
+    m.def(py_name, [fn](Graph& g, const Output& x, const Output& y, const std::string& name) {
+      return fresh(fn(current_scope(g), x, y, name));
+    });
     m.def(py_name, [fn](Graph& g, py::object x, py::object y, const std::string& name) {
       return fresh(fn(current_scope(g), input_from_py(x), input_from_py(y), name));
     });
@@ -52,6 +56,9 @@ void bind_ops(py::module_& m) {
 
   using Operator = Output (*)(const Scope&, const Input&, const Input&, bool);
   auto op = [&m](const char* py_name, Operator fn) {
+    m.def(py_name, [fn](Graph& g, const Output& x, const Output& y, bool reflected) {
+      return fresh(fn(current_scope(g), x, y, reflected));
+    });
     m.def(py_name, [fn](Graph& g, py::object x, py::object y, bool reflected) {
       return fresh(fn(current_scope(g), input_from_py(x), input_from_py(y), reflected));
     });

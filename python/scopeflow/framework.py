@@ -181,11 +181,18 @@ class Operation(object):
 
     __slots__ = ("_graph", "_cc", "_index", "_outputs", "__weakref__")
 
-    def __init__(self, graph, c_op):
+    def __init__(self, graph, c_op, index=None, first=None):
         self._graph = graph
         self._cc = c_op
-        self._index = c_op.index
-        self._outputs = tuple(Tensor(self, i) for i in range(c_op.num_outputs))
+        self._index = c_op.index if index is None else index
+        n = self._c.num_outputs
+        outs = [Tensor(graph, self._index, i) for i in range(n)]
+        if first is not None:  # a tensor handed out before this object existed keeps its identity
+            first._op = self
+            outs[0] = first
+        for t in outs:
+            t._op = self
+        self._outputs = tuple(outs)
 
     @property
     def _c(self):
@@ -278,13 +285,17 @@ class _Operators(object):
 class Tensor(_Operators):
     """A symbolic output of an operation (TF1's tf.Tensor): name `op:index`."""
 
-    __slots__ = ("_op", "_index", "_oc", "__weakref__")
+    # A tensor is created before its Operation object (`_op` stays None until `.op` is asked
+    # for), so that building an op allocates one Python object.
+    __slots__ = ("_g", "_opi", "_op", "_index", "_oc", "__weakref__")
 
     # Makes numpy defer to our operators (`np.float32(2) * t`).
     __array_priority__ = 100
 
-    def __init__(self, op, index, c_output=None):
-        self._op = op
+    def __init__(self, graph, op_index, index, c_output=None):
+        self._g = graph
+        self._opi = op_index
+        self._op = None
         self._index = index
         self._oc = c_output
 
@@ -293,16 +304,19 @@ class Tensor(_Operators):
         """The C++ Output handle (made on first use)."""
         o = self._oc
         if o is None:
-            o = self._oc = self._op._c.output(self._index)
+            o = self._oc = self._g._c.operation(self._opi).output(self._index)
         return o
 
     @property
     def op(self):
-        return self._op
+        op = self._op
+        if op is None:
+            op = self._g._op_at(self._opi)
+        return op
 
     @property
     def graph(self):
-        return self._op._graph
+        return self._g
 
     @property
     def name(self):
@@ -322,7 +336,7 @@ class Tensor(_Operators):
 
     @property
     def device(self):
-        return self._op.device
+        return self.op.device
 
     def get_shape(self):
         return self.shape
@@ -331,7 +345,7 @@ class Tensor(_Operators):
         self._o.set_shape(as_shape(shape)._dims)
 
     def consumers(self):
-        g = self._op._graph
+        g = self._g
         return [op for op in g.get_operations() if any(t is self for t in op.inputs)]
 
     def eval(self, feed_dict=None, session=None):
@@ -373,10 +387,10 @@ def _binary_operator(fn, x, y, reflected):
     tensor = y if reflected else x
     other = x if reflected else y
     if type(tensor) is Tensor:
-        g = tensor._op._graph
+        g = tensor._g
     else:
         g = _graph_of(tensor)
-    if type(other) is Tensor and other._op._graph is not g:
+    if type(other) is Tensor and other._g is not g:
         raise ValueError("%s must be from the same graph as %s." % (other, tensor))
     return g._wrap_new(fn(g._c, _to_input(x), _to_input(y), reflected))
 
@@ -479,7 +493,7 @@ def _to_input(value, dtype=None):
 
 def _graph_of(value):
     if isinstance(value, Tensor):
-        return value._op._graph
+        return value._g
     g = getattr(value, "graph", None)
     if isinstance(g, Graph):
         return g
@@ -573,12 +587,20 @@ class Graph(object):
 
     # --- element wrappers (one Python object per element) ---
 
-    def _op(self, c_op):
-        op = self._ops.get(c_op.index)
-        if op is None:
-            op = Operation(self, c_op)
-            self._ops[c_op.index] = op
+    def _op_at(self, index, c_op=None):
+        """The Operation object of op `index` (made on first use). A single-output op built
+        through _wrap_new is held by its tensor until then."""
+        entry = self._ops.get(index)
+        if type(entry) is Operation:
+            return entry
+        if c_op is None:
+            c_op = self._c.operation(index)
+        op = Operation(self, c_op, index, entry)
+        self._ops[index] = op
         return op
+
+    def _op(self, c_op):
+        return self._op_at(c_op.index, c_op)
 
     def _tensor(self, c_output):
         return self._op(c_output.op)._outputs[c_output.index]
@@ -589,16 +611,13 @@ class Graph(object):
     def _wrap_new(self, result):
         """The output of a single-output op just built: `result` is (Output, op index)."""
         c_output, index = result
-        op = Operation.__new__(Operation)
-        op._graph = self
-        op._cc = None
-        op._index = index
         t = Tensor.__new__(Tensor)
-        t._op = op
+        t._g = self
+        t._opi = index
+        t._op = None
         t._index = 0
         t._oc = c_output
-        op._outputs = (t,)
-        self._ops[index] = op
+        self._ops[index] = t
         return t
 
     def _wrap_outputs(self, c_outputs):
@@ -611,7 +630,7 @@ class Graph(object):
 
     def get_operations(self):
         n = self._c.num_operations()
-        return [self._op(self._c.operation(i)) for i in range(n)]
+        return [self._op_at(i) for i in range(n)]
 
     def get_operation_by_name(self, name):
         if not isinstance(name, str):

@@ -54,8 +54,8 @@ def placeholder(dtype, shape=None, name=None):
 
 def _binary(fn, x, y, name):
     if type(x) is Tensor and type(y) is Tensor:  # the common case, kept short
-        g = x._op._graph
-        if y._op._graph is not g:
+        g = x._g
+        if y._g is not g:
             raise ValueError("%s must be from the same graph as %s." % (y, x))
         return g._wrap_new(fn(g._c, x._o, y._o, name or ""))
     g = _graph_from_inputs((x, y))

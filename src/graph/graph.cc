@@ -76,6 +76,15 @@ size_t Graph::arena_bytes() const {
   return arena_.bytes_used();
 }
 
+namespace {
+// valid_op_name(stack + "/" + name) without re-reading the stack: the scope checked it once.
+bool valid_full_name(const Scope& scope, std::string_view name, std::string_view full) {
+  const internal::ScopeState* st = scope.state();
+  if (st->name_stack.empty() || !st->stack_is_op_name) return internal::valid_op_name(full);
+  return internal::valid_scope_name(name);  // '/' and the rest of the stack are valid chars
+}
+}  // namespace
+
 std::string_view Graph::intern(std::string_view s) {
   std::lock_guard<std::mutex> lock(mu_);
   return arena_.store(s);
@@ -86,12 +95,17 @@ std::string_view Graph::unique_full_name(std::string_view full_name, bool mark_a
   return names_.unique(full_name, mark_as_used);
 }
 
-std::string_view Graph::intern_small(std::vector<std::string_view>& table, std::string_view s) {
-  // Op types and attr names are few: a linear scan beats hashing them.
-  for (std::string_view t : table)
-    if (t == s) return t;
-  table.push_back(arena_.store(s));
-  return table.back();
+uint16_t Graph::intern_small(internal::StableVector<std::string_view>& table,
+                             std::string_view s) {
+  // Op types and attr names are few: a linear scan of a plain vector (the table itself is
+  // read lock-free by index, so it cannot be a std::vector). Caller holds the lock.
+  std::vector<std::string_view>& list = &table == &types_ ? type_list_ : attr_list_;
+  for (size_t i = 0; i < list.size(); ++i)
+    if (list[i].size() == s.size() && list[i] == s) return static_cast<uint16_t>(i);
+  SF_CHECK(list.size() < UINT16_MAX, "too many distinct op types or attr names");
+  list.push_back(arena_.store(s));
+  table.emplace_back(list.back());
+  return static_cast<uint16_t>(list.size() - 1);
 }
 
 Operation Graph::create_op(const Scope& scope, std::string_view type, std::string_view name,
@@ -132,7 +146,7 @@ Operation Graph::create_op(const Scope& scope, std::string_view type, std::strin
     if (!internal::valid_op_name(full))
       throw Error(Code::kInvalidArgument, messages::invalid_node_name(full));
     stored = arena_.store(full);
-  } else if (!internal::valid_op_name(full)) {
+  } else if (!valid_full_name(scope, name, full)) {
     // TF validates after unique_name has reserved the name; the reservation stays. (A "_N"
     // suffix never changes validity, so checking the requested name first is the same test.)
     stored = names_.unique(full, /*mark_as_used=*/true);

@@ -9,7 +9,7 @@
 namespace scopeflow {
 
 std::string_view Operation::name() const { return graph_->node(index_).name; }
-std::string_view Operation::type() const { return graph_->node(index_).type; }
+std::string_view Operation::type() const { return graph_->type_name(graph_->node(index_).type); }
 std::string_view Operation::device() const {
   return graph_->device_name(graph_->node(index_).device);
 }
@@ -59,13 +59,14 @@ AttrValue stored_value(const internal::NodeData::StoredAttr& a) {
 std::optional<AttrValue> Operation::attr(std::string_view key) const {
   const auto& n = graph_->node(index_);
   for (int i = 0; i < n.num_attrs; ++i)
-    if (n.attrs[i].key == key) return stored_value(n.attrs[i]);
+    if (graph_->attr_name(n.attrs[i].key) == key) return stored_value(n.attrs[i]);
   return std::nullopt;
 }
 std::vector<std::pair<std::string_view, AttrValue>> Operation::attrs() const {
   const auto& n = graph_->node(index_);
   std::vector<std::pair<std::string_view, AttrValue>> v;
-  for (int i = 0; i < n.num_attrs; ++i) v.emplace_back(n.attrs[i].key, stored_value(n.attrs[i]));
+  for (int i = 0; i < n.num_attrs; ++i)
+    v.emplace_back(graph_->attr_name(n.attrs[i].key), stored_value(n.attrs[i]));
   return v;
 }
 std::string Operation::repr() const {

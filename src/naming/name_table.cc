@@ -51,7 +51,7 @@ inline uint64_t mix(uint64_t h, uint64_t v) {
 }
 }  // namespace
 
-size_t NameTable::FoldHash::operator()(std::string_view s) const {
+uint32_t NameTable::fold_hash(std::string_view s) {
   uint64_t h = s.size();
   size_t i = 0;
   for (; i + 8 <= s.size(); i += 8) h = mix(h, fold8(load8(s.data() + i)));
@@ -62,10 +62,10 @@ size_t NameTable::FoldHash::operator()(std::string_view s) const {
   h ^= h >> 33;
   h *= 0xC4CEB9FE1A85EC53ull;
   h ^= h >> 33;
-  return static_cast<size_t>(h);
+  return static_cast<uint32_t>(h);
 }
 
-bool NameTable::FoldEq::operator()(std::string_view a, std::string_view b) const {
+bool NameTable::fold_equal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   if (std::memcmp(a.data(), b.data(), a.size()) == 0) return true;  // the usual case
   size_t i = 0;
@@ -75,8 +75,9 @@ bool NameTable::FoldEq::operator()(std::string_view a, std::string_view b) const
 }
 
 std::string_view NameTable::unique(std::string_view name, bool mark_as_used, uint32_t node) {
+  const Key key = key_of(name);  // hashed once, used for every probe below
   if (!mark_as_used) {
-    auto it = map_.find(name);
+    auto it = map_.find(key);
     if (it == map_.end() || it->second.count == 0) return arena_->store(name);
     return scan(it->second, name, /*mark_as_used=*/false, node);
   }
@@ -84,11 +85,11 @@ std::string_view NameTable::unique(std::string_view name, bool mark_as_used, uin
   map_.reserve(map_.size() + 1);
   // One probe: insert the name if it is new, else find its entry.
   bool inserted = false;
-  auto it = map_.lazy_emplace(name, [&](const auto& ctor) {
+  auto it = map_.lazy_emplace(key, [&](const auto& ctor) {
     inserted = true;
-    ctor(arena_->store(name), Entry{1, 1, node});
+    ctor(store(key), Entry{1, 1, node});
   });
-  if (inserted) return it->first;
+  if (inserted) return it->first.view();
   Entry& e = it->second;
   const uint32_t i = e.count;
   e.count = i + 1;
@@ -99,7 +100,6 @@ std::string_view NameTable::scan(Entry& base, std::string_view name, bool mark_a
                                  uint32_t node) {
   // TF scans name_1, name_2, ... from the counter for the first free key. Keys only ever get
   // added, so a scan's result stays a lower bound for later scans of the same base: `hint`.
-  // `base` stays valid: nothing is inserted before the last use of it.
   const uint32_t i = mark_as_used ? base.count - 1 : base.count;
   uint32_t j = std::max(i, base.hint);
   scratch_.assign(name);
@@ -111,7 +111,7 @@ std::string_view NameTable::scan(Entry& base, std::string_view name, bool mark_a
       scratch_.resize(base_len);
       auto [end, ec] = std::to_chars(digits, digits + sizeof digits, j);
       scratch_.append(digits, end);
-      if (!map_.contains(std::string_view(scratch_))) break;
+      if (!map_.contains(key_of(scratch_))) break;
     }
     base.hint = j;
     return arena_->store(scratch_);
@@ -123,13 +123,14 @@ std::string_view NameTable::scan(Entry& base, std::string_view name, bool mark_a
     scratch_.resize(base_len);
     auto [end, ec] = std::to_chars(digits, digits + sizeof digits, j);
     scratch_.append(digits, end);
+    const Key candidate = key_of(scratch_);
     bool inserted = false;
-    auto it = map_.lazy_emplace(std::string_view(scratch_), [&](const auto& ctor) {
+    auto it = map_.lazy_emplace(candidate, [&](const auto& ctor) {
       inserted = true;
-      ctor(arena_->store(scratch_), Entry{1, 1, node});
+      ctor(store(candidate), Entry{1, 1, node});
     });
     if (inserted) {
-      result = it->first;
+      result = it->first.view();
       break;
     }
   }
@@ -138,15 +139,15 @@ std::string_view NameTable::scan(Entry& base, std::string_view name, bool mark_a
 }
 
 bool NameTable::bind_node(std::string_view name, uint32_t node) {
-  auto it = map_.find(name);
-  if (it == map_.end() || it->first != name || it->second.node != kNoNode) return false;
+  auto it = map_.find(key_of(name));
+  if (it == map_.end() || it->first.view() != name || it->second.node != kNoNode) return false;
   it->second.node = node;
   return true;
 }
 
 uint32_t NameTable::node_of(std::string_view name) const {
-  auto it = map_.find(name);
-  if (it == map_.end() || it->first != name) return kNoNode;
+  auto it = map_.find(key_of(name));
+  if (it == map_.end() || it->first.view() != name) return kNoNode;
   return it->second.node;
 }
 

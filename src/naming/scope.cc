@@ -57,6 +57,7 @@ Scope enter_name_scope(const Scope& parent, std::optional<std::string_view> name
   st->yielded = parent.graph().intern(yielded);
   st->name_stack = st->yielded.substr(0, st->yielded.size() - 1);
   st->name_none = false;
+  st->stack_is_op_name = valid_op_name(st->name_stack);
   return Scope(std::move(st));
 }
 

@@ -29,7 +29,7 @@ namespace scopeflow {
 namespace internal {
 struct ThreadScopes;
 
-/// One node as stored: fixed size (80 bytes), arrays in the graph's arena. Immutable after
+/// One node as stored: fixed size (64 bytes), arrays in the graph's arena. Immutable after
 /// creation apart from output shapes (set_shape). Scalar attrs sit inline; others point to
 /// an arena copy.
 struct NodeData {
@@ -42,9 +42,9 @@ struct NodeData {
     int32_t rank;          // -1: unknown rank
     const int64_t* dims;   // `rank` entries in the arena; -1 for an unknown dimension
   };
-  struct StoredAttr {
+  struct StoredAttr {  // 16 bytes
     enum class Kind : uint8_t { kInt, kFloat, kBool, kType, kOther };
-    std::string_view key;
+    uint16_t key;  // index into the graph's attr-name table
     Kind kind;
     union {
       int64_t i;
@@ -55,13 +55,13 @@ struct NodeData {
     };
   };
   std::string_view name;
-  std::string_view type;
   const Edge* inputs = nullptr;
   const uint32_t* control_inputs = nullptr;
   OutputInfo* outputs = nullptr;
   const StoredAttr* attrs = nullptr;
   uint16_t num_inputs = 0, num_control = 0, num_outputs = 0, num_attrs = 0;
   uint32_t device = 0;  // index into the graph's device table; 0 is "no device"
+  uint16_t type = 0;    // index into the graph's op-type table
 };
 
 /// What the variable store and tf.Variable record for each variable.
@@ -159,6 +159,8 @@ class Graph {
   // ---- Internal interface (used by scopeflow's own layers; not for users) ----
   const internal::NodeData& node(uint32_t i) const { return nodes_[i]; }
   std::string_view device_name(uint32_t id) const { return devices_[id]; }
+  std::string_view type_name(uint16_t id) const { return types_[id]; }
+  std::string_view attr_name(uint16_t id) const { return attr_keys_[id]; }
   /// Stores a shape's dimensions in the arena (caller holds the lock).
   void store_shape(internal::NodeData::OutputInfo& info, const PartialShape& shape);
   internal::NodeData& mutable_node(uint32_t i) { return nodes_[i]; }
@@ -178,9 +180,10 @@ class Graph {
   internal::StableVector<internal::NodeData> nodes_;
   std::atomic<size_t> num_nodes_{0};
   absl::flat_hash_map<std::string_view, uint32_t> unregistered_nodes_;  // names made with "x/"
-  std::string_view intern_small(std::vector<std::string_view>& table, std::string_view s);
-  std::vector<std::string_view> types_;      // interned op type strings
-  std::vector<std::string_view> attr_keys_;  // interned attr names
+  uint16_t intern_small(internal::StableVector<std::string_view>& table, std::string_view s);
+  internal::StableVector<std::string_view> types_;      // interned op type strings
+  internal::StableVector<std::string_view> attr_keys_;  // interned attr names
+  std::vector<std::string_view> type_list_, attr_list_;  // the same, scanned under the lock
   internal::StableVector<std::string_view> devices_;       // device table; [0] is ""
   absl::flat_hash_map<std::string_view, uint32_t> device_ids_;
   internal::StableVector<internal::VariableRecord> variables_;

@@ -31,7 +31,7 @@ class NameTable {
   /// the op `node` when one is given (saving a second lookup).
   std::string_view unique(std::string_view name, bool mark_as_used, uint32_t node = kNoNode);
   /// Whether `name` is reserved (case-insensitively).
-  bool contains(std::string_view name) const { return map_.contains(name); }
+  bool contains(std::string_view name) const { return map_.contains(key_of(name)); }
   /// Records that the op `node` carries exactly the reserved name `name`; false when the
   /// reserved key differs in case or already names another op.
   bool bind_node(std::string_view name, uint32_t node);
@@ -45,19 +45,39 @@ class NameTable {
     uint32_t hint = 0;   // every suffix in [count at the last scan, hint) is known taken
     uint32_t node = kNoNode;
   };
+  // A key carries its case-folded hash, so growing the table never re-reads the names
+  // (which live in the arena, far from the table): 16 bytes, like a string_view.
+  struct Key {
+    const char* data;
+    uint32_t size;
+    uint32_t hash;
+    std::string_view view() const { return {data, size}; }
+  };
+  static uint32_t fold_hash(std::string_view s);
+  static bool fold_equal(std::string_view a, std::string_view b);
+  static Key key_of(std::string_view s) {
+    return {s.data(), static_cast<uint32_t>(s.size()), fold_hash(s)};
+  }
   struct FoldHash {
     using is_transparent = void;
-    size_t operator()(std::string_view s) const;
+    size_t operator()(const Key& k) const { return k.hash; }
+    size_t operator()(std::string_view s) const { return fold_hash(s); }
   };
   struct FoldEq {
     using is_transparent = void;
-    bool operator()(std::string_view a, std::string_view b) const;
+    bool operator()(const Key& a, const Key& b) const {
+      return a.hash == b.hash && fold_equal(a.view(), b.view());
+    }
+    bool operator()(const Key& a, std::string_view b) const { return fold_equal(a.view(), b); }
+    bool operator()(std::string_view a, const Key& b) const { return fold_equal(a, b.view()); }
   };
 
   std::string_view scan(Entry& base, std::string_view name, bool mark_as_used, uint32_t node);
 
   internal::Arena* arena_;
-  absl::flat_hash_map<std::string_view, Entry, FoldHash, FoldEq> map_;
+  Key store(const Key& k) const { return {arena_->store(k.view()).data(), k.size, k.hash}; }
+
+  absl::flat_hash_map<Key, Entry, FoldHash, FoldEq> map_;
   std::string scratch_;
 };
 

@@ -174,6 +174,7 @@ struct ScopeState {
   std::string_view name_stack;
   std::string_view yielded;  // TF's `as` value of the name scope that made this stack
   bool name_none = false;
+  bool stack_is_op_name = false;  // name_stack matches TF's op pattern (checked once, on entry)
   VariableScope var_scope;
   std::vector<std::shared_ptr<ControlController>> controllers;
   std::string_view device;
