@@ -57,7 +57,6 @@ void bind_base(py::module_& m) {
   msg.def("name_or_scope_wrong_type", &messages::name_or_scope_wrong_type);
   msg.def("custom_getter_not_callable", &messages::custom_getter_not_callable);
   msg.def("variable_collections_type", &messages::variable_collections_type);
-  msg.def("cannot_convert", &messages::cannot_convert);
   msg.def("reset_nested_graph", &messages::reset_nested_graph);
   msg.def("literal_type_mismatch", &messages::literal_type_mismatch);
 }

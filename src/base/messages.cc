@@ -94,10 +94,6 @@ std::string input_type_mismatch(std::string_view arg, std::string_view op_type,
       "Input '{}' of '{}' Op has type {} that does not match type {} of argument '{}'.", arg,
       op_type, got, want, first_arg);
 }
-// constant_op / tensor_util.make_tensor_proto.
-std::string cannot_convert(std::string_view value, std::string_view dtype) {
-  return fmt::format("Cannot convert {} to EagerTensor of dtype {}", value, dtype);
-}
 // tensor_util._AssertCompatible.
 std::string literal_type_mismatch(std::string_view dtype, std::string_view value,
                                   std::string_view py_type) {

@@ -26,7 +26,6 @@ std::string operation_name_not_tensor(std::string_view name, bool exists);
 std::string input_type_mismatch(std::string_view arg, std::string_view op_type,
                                 std::string_view got, std::string_view want,
                                 std::string_view first_arg);
-std::string cannot_convert(std::string_view value, std::string_view dtype);
 std::string literal_type_mismatch(std::string_view dtype, std::string_view value,
                                   std::string_view py_type);
 std::string input_literal_mismatch(std::string_view dtype, std::string_view arg,
