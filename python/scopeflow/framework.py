@@ -5,7 +5,6 @@ keeps one Python object per graph element (so `is` works as in TF) and gives TF'
 """
 
 import re
-import threading
 import traceback
 import weakref
 

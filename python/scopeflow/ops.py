@@ -4,7 +4,7 @@ import numpy as np
 
 from . import _core
 from . import dtypes
-from .framework import (Tensor, TensorShape, _core_value, _graph_from_inputs, _np_value,
+from .framework import (Tensor, _core_value, _graph_from_inputs, _np_value,
                         _make_core_tensor, _to_input, get_default_graph)
 from .variables import _shape_arg
 

@@ -6,7 +6,7 @@ import weakref
 
 from . import _core
 from . import dtypes
-from .framework import (Graph, GraphKeys, Tensor, TensorShape, _Operators,
+from .framework import (GraphKeys, Tensor, TensorShape, _Operators,
                         _creation_traceback, _to_input, _graph_of, _graph_from_inputs,
                         get_collection, get_default_graph)
 
