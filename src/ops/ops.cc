@@ -477,5 +477,14 @@ Output operator*(const Input& x, const Output& y) {
   return ops::operator_mul(scope_of(y), x, y, /*reflected=*/true);
 }
 Output operator*(const Output& x, const Output& y) { return ops::operator_mul(scope_of(x), x, y); }
+Output operator+(const Variable& x, const Input& y) { return x.value() + y; }
+Output operator+(const Input& x, const Variable& y) { return x + y.value(); }
+Output operator-(const Variable& x, const Input& y) { return x.value() - y; }
+Output operator-(const Input& x, const Variable& y) { return x - y.value(); }
+Output operator*(const Variable& x, const Input& y) { return x.value() * y; }
+Output operator*(const Input& x, const Variable& y) { return x * y.value(); }
+Output operator+(const Variable& x, const Variable& y) { return x.value() + y.value(); }
+Output operator-(const Variable& x, const Variable& y) { return x.value() - y.value(); }
+Output operator*(const Variable& x, const Variable& y) { return x.value() * y.value(); }
 
 }  // namespace scopeflow

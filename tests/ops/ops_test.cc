@@ -411,3 +411,21 @@ TEST(OpsExplicit, ControlDependenciesAreAddedToNewOps) {
 
 }  // namespace
 }  // namespace scopeflow
+
+namespace scopeflow {
+namespace {
+TEST(VariableOperators, AVariableOperandStandsForItsSnapshot) {
+  Graph g;
+  GraphGuard as_default(g);
+  Variable v = get_variable("v", {.shape = PartialShape({2})});
+  Output a = v + 1.0f;
+  Output b = 3.0f * v;
+  EXPECT_EQ(a.name(), "add:0");
+  EXPECT_EQ(a.op().input(0).name(), "v/read:0");
+  EXPECT_EQ(a.op().input(1).name(), "add/y:0");
+  EXPECT_EQ(b.op().input(0).name(), "mul/x:0");
+  EXPECT_EQ(b.op().input(1).name(), "v/read:0");
+  EXPECT_EQ((v - v).name(), "sub:0");
+}
+}  // namespace
+}  // namespace scopeflow

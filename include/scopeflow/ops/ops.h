@@ -10,6 +10,7 @@
 #include "scopeflow/base/tensor.h"
 #include "scopeflow/graph/handles.h"
 #include "scopeflow/graph/input.h"
+#include "scopeflow/graph/variable.h"
 #include "scopeflow/naming/scope.h"
 
 namespace scopeflow::ops {
@@ -141,4 +142,14 @@ Output operator-(const Output& x, const Output& y);
 Output operator*(const Output& x, const Input& y);
 Output operator*(const Input& x, const Output& y);
 Output operator*(const Output& x, const Output& y);
+/// A variable stands for its snapshot (`v/read:0`), as in TF's operator overloads.
+Output operator+(const Variable& x, const Input& y);
+Output operator+(const Input& x, const Variable& y);
+Output operator-(const Variable& x, const Input& y);
+Output operator-(const Input& x, const Variable& y);
+Output operator*(const Variable& x, const Input& y);
+Output operator*(const Input& x, const Variable& y);
+Output operator+(const Variable& x, const Variable& y);
+Output operator-(const Variable& x, const Variable& y);
+Output operator*(const Variable& x, const Variable& y);
 }  // namespace scopeflow
