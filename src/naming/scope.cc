@@ -400,19 +400,15 @@ ScopeGuardBase::~ScopeGuardBase() {
   if (graph_) internal::pop_scope_noexcept(*graph_, token_);
 }
 
-namespace {
-template <typename G>
-void take(G& guard, Graph& g, internal::Pushed p, Graph*& graph, uint64_t& token, Scope& scope) {
-  (void)guard;
-  graph = &g;
-  token = p.token;
-  scope = std::move(p.scope);
+void ScopeGuardBase::adopt(Graph& graph, internal::Pushed pushed) {
+  graph_ = &graph;
+  token_ = pushed.token;
+  scope_ = std::move(pushed.scope);
 }
-}  // namespace
 
 NameScope::NameScope(std::optional<std::string_view> name) : NameScope(default_graph(), name) {}
 NameScope::NameScope(Graph& graph, std::optional<std::string_view> name) {
-  take(*this, graph, internal::push_name_scope(graph, name), graph_, token_, scope_);
+  adopt(graph, internal::push_name_scope(graph, name));
 }
 NameScope::NameScope(std::optional<std::string_view> name, std::string_view default_name)
     : NameScope(default_graph(), name ? name : std::optional<std::string_view>(default_name)) {}
@@ -421,23 +417,22 @@ VariableScopeGuard::VariableScopeGuard(std::string_view name, const VariableScop
     : VariableScopeGuard(default_graph(), name, o) {}
 VariableScopeGuard::VariableScopeGuard(Graph& graph, std::string_view name,
                                        const VariableScopeOptions& o) {
-  take(*this, graph, internal::push_variable_scope(graph, name, o), graph_, token_, scope_);
+  adopt(graph, internal::push_variable_scope(graph, name, o));
 }
 VariableScopeGuard::VariableScopeGuard(const VariableScope& vs, const VariableScopeOptions& o) {
   Graph& graph = default_graph();
-  take(*this, graph, internal::push_variable_scope(graph, vs, o), graph_, token_, scope_);
+  adopt(graph, internal::push_variable_scope(graph, vs, o));
 }
 std::unique_ptr<VariableScopeGuard> VariableScopeGuard::with_default_name(
     std::string_view default_name, const VariableScopeOptions& o) {
   Graph& graph = default_graph();
   std::unique_ptr<VariableScopeGuard> g(new VariableScopeGuard());
-  take(*g, graph, internal::push_default_variable_scope(graph, default_name, o), g->graph_,
-       g->token_, g->scope_);
+  g->adopt(graph, internal::push_default_variable_scope(graph, default_name, o));
   return g;
 }
 
 ScopeGuard::ScopeGuard(const Scope& scope) {
-  take(*this, scope.graph(), internal::push_scope(scope), graph_, token_, scope_);
+  adopt(scope.graph(), internal::push_scope(scope));
 }
 
 }  // namespace scopeflow

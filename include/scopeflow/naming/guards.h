@@ -13,6 +13,10 @@ namespace scopeflow {
 
 class Graph;
 
+namespace internal {
+struct Pushed;
+}
+
 /// The scope implicit code builds in: the top of this thread's stack for `graph`, or the
 /// graph's root. Throws kInternal when a guard of this thread was destroyed out of order.
 Scope current_scope(Graph& graph);
@@ -46,6 +50,8 @@ class ScopeGuardBase {
 
  protected:
   ScopeGuardBase() = default;
+  /// Takes ownership of a pushed frame: it is popped when the guard dies.
+  void adopt(Graph& graph, internal::Pushed pushed);
   Graph* graph_ = nullptr;
   uint64_t token_ = 0;
   Scope scope_;
