@@ -100,12 +100,14 @@ uint16_t Graph::intern_small(internal::StableVector<std::string_view>& table,
   // Op types and attr names are few: a linear scan of a plain vector (the table itself is
   // read lock-free by index, so it cannot be a std::vector). Caller holds the lock.
   std::vector<std::string_view>& list = &table == &types_ ? type_list_ : attr_list_;
+  uint16_t& last = &table == &types_ ? last_type_ : last_attr_;
+  if (last < list.size() && list[last] == s) return last;  // ops come in runs of one type
   for (size_t i = 0; i < list.size(); ++i)
-    if (list[i].size() == s.size() && list[i] == s) return static_cast<uint16_t>(i);
+    if (list[i].size() == s.size() && list[i] == s) return last = static_cast<uint16_t>(i);
   SF_CHECK(list.size() < UINT16_MAX, "too many distinct op types or attr names");
   list.push_back(arena_.store(s));
   table.emplace_back(list.back());
-  return static_cast<uint16_t>(list.size() - 1);
+  return last = static_cast<uint16_t>(list.size() - 1);
 }
 
 Operation Graph::create_op(const Scope& scope, std::string_view type, std::string_view name,

@@ -51,11 +51,19 @@ inline uint64_t mix(uint64_t h, uint64_t v) {
 }
 }  // namespace
 
-uint32_t NameTable::fold_hash(std::string_view s) {
-  uint64_t h = s.size();
-  size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) h = mix(h, fold8(load8(s.data() + i)));
+namespace {
+// The hash runs over whole 8-byte words first, seeded independently of the length, so that
+// name + "_N" can continue from the state reached after name's whole words (scan() hashes
+// each candidate suffix without re-reading the prefix).
+inline uint64_t words_state(std::string_view s, size_t words, uint64_t h = 0, size_t from = 0) {
+  for (size_t w = from; w < words; ++w) h = mix(h, fold8(load8(s.data() + 8 * w)));
+  return h;
+}
+
+inline uint32_t finish(uint64_t h, std::string_view s) {
+  const size_t i = s.size() / 8 * 8;
   if (i < s.size()) h = mix(h, fold8(tail_word(s, i)));
+  h = mix(h, s.size());
   // Final avalanche (murmur3's fmix64): the table uses the low 7 bits as a tag.
   h ^= h >> 33;
   h *= 0xFF51AFD7ED558CCDull;
@@ -63,6 +71,11 @@ uint32_t NameTable::fold_hash(std::string_view s) {
   h *= 0xC4CEB9FE1A85EC53ull;
   h ^= h >> 33;
   return static_cast<uint32_t>(h);
+}
+}  // namespace
+
+uint32_t NameTable::fold_hash(std::string_view s) {
+  return finish(words_state(s, s.size() / 8), s);
 }
 
 bool NameTable::fold_equal(std::string_view a, std::string_view b) {
@@ -75,11 +88,13 @@ bool NameTable::fold_equal(std::string_view a, std::string_view b) {
 }
 
 std::string_view NameTable::unique(std::string_view name, bool mark_as_used, uint32_t node) {
-  const Key key = key_of(name);  // hashed once, used for every probe below
+  // Hashed once, used for every probe below; scan() continues from `words` for candidates.
+  const uint64_t words = words_state(name, name.size() / 8);
+  const Key key{name.data(), static_cast<uint32_t>(name.size()), finish(words, name)};
   if (!mark_as_used) {
     auto it = map_.find(key);
     if (it == map_.end() || it->second.count == 0) return arena_->store(name);
-    return scan(it->second, name, /*mark_as_used=*/false, node);
+    return scan(it->second, name, words, /*mark_as_used=*/false, node);
   }
   // At most one key is inserted below; reserving first keeps entry references stable.
   map_.reserve(map_.size() + 1);
@@ -93,11 +108,11 @@ std::string_view NameTable::unique(std::string_view name, bool mark_as_used, uin
   Entry& e = it->second;
   const uint32_t i = e.count;
   e.count = i + 1;
-  return scan(e, name, /*mark_as_used=*/true, node);
+  return scan(e, name, words, /*mark_as_used=*/true, node);
 }
 
-std::string_view NameTable::scan(Entry& base, std::string_view name, bool mark_as_used,
-                                 uint32_t node) {
+std::string_view NameTable::scan(Entry& base, std::string_view name, uint64_t prefix_state,
+                                 bool mark_as_used, uint32_t node) {
   // TF scans name_1, name_2, ... from the counter for the first free key. Keys only ever get
   // added, so a scan's result stays a lower bound for later scans of the same base: `hint`.
   const uint32_t i = mark_as_used ? base.count - 1 : base.count;
@@ -105,13 +120,20 @@ std::string_view NameTable::scan(Entry& base, std::string_view name, bool mark_a
   scratch_.assign(name);
   scratch_ += '_';
   const size_t base_len = scratch_.size();
+  const size_t prefix_words = name.size() / 8;
+  // The candidate's key, hashing only what follows name's whole words.
+  auto candidate_key = [&]() {
+    const std::string_view c(scratch_);
+    return Key{c.data(), static_cast<uint32_t>(c.size()),
+               finish(words_state(c, c.size() / 8, prefix_state, prefix_words), c)};
+  };
   char digits[16];
   if (!mark_as_used) {
     for (;; ++j) {
       scratch_.resize(base_len);
       auto [end, ec] = std::to_chars(digits, digits + sizeof digits, j);
       scratch_.append(digits, end);
-      if (!map_.contains(key_of(scratch_))) break;
+      if (!map_.contains(candidate_key())) break;
     }
     base.hint = j;
     return arena_->store(scratch_);
@@ -123,7 +145,7 @@ std::string_view NameTable::scan(Entry& base, std::string_view name, bool mark_a
     scratch_.resize(base_len);
     auto [end, ec] = std::to_chars(digits, digits + sizeof digits, j);
     scratch_.append(digits, end);
-    const Key candidate = key_of(scratch_);
+    const Key candidate = candidate_key();
     bool inserted = false;
     auto it = map_.lazy_emplace(candidate, [&](const auto& ctor) {
       inserted = true;

@@ -184,6 +184,7 @@ class Graph {
   internal::StableVector<std::string_view> types_;      // interned op type strings
   internal::StableVector<std::string_view> attr_keys_;  // interned attr names
   std::vector<std::string_view> type_list_, attr_list_;  // the same, scanned under the lock
+  uint16_t last_type_ = 0, last_attr_ = 0;               // the last hits of those scans
   internal::StableVector<std::string_view> devices_;       // device table; [0] is ""
   absl::flat_hash_map<std::string_view, uint32_t> device_ids_;
   internal::StableVector<internal::VariableRecord> variables_;

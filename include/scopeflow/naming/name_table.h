@@ -72,7 +72,8 @@ class NameTable {
     bool operator()(std::string_view a, const Key& b) const { return fold_equal(a, b.view()); }
   };
 
-  std::string_view scan(Entry& base, std::string_view name, bool mark_as_used, uint32_t node);
+  std::string_view scan(Entry& base, std::string_view name, uint64_t prefix_state,
+                        bool mark_as_used, uint32_t node);
 
   internal::Arena* arena_;
   Key store(const Key& k) const { return {arena_->store(k.view()).data(), k.size, k.hash}; }
