@@ -775,6 +775,18 @@ class _GraphContext(object):
         return False
 
 
+def _scope_name_arg(name):
+    """A name scope's name as Graph.name_scope takes it: None/"" reset, bytes are decoded, and
+    anything else fails where TF's regex match fails."""
+    if not name:
+        return None
+    if isinstance(name, bytes):
+        return name.decode()
+    if not isinstance(name, str):
+        raise TypeError("expected string or bytes-like object")
+    return name
+
+
 class _GraphNameScope(object):
     """Graph.name_scope(name): the context manager Graph.name_scope returns."""
 
@@ -783,8 +795,7 @@ class _GraphNameScope(object):
         self._name = name
 
     def __enter__(self):
-        name = self._name if self._name else None
-        self._token, yielded = _core.push_name_scope(self._graph._c, name)
+        self._token, yielded = _core.push_name_scope(self._graph._c, _scope_name_arg(self._name))
         return yielded
 
     def __exit__(self, *exc):
@@ -841,7 +852,7 @@ class name_scope(object):  # noqa: N801 - TF's name
                 self._graph_ctx.__enter__()
         self._graph = g
         try:
-            self._token, yielded = _core.push_name_scope(g._c, self._name if self._name else None)
+            self._token, yielded = _core.push_name_scope(g._c, _scope_name_arg(self._name))
         except Exception:
             if self._graph_ctx is not None:
                 self._graph_ctx.__exit__(None, None, None)
