@@ -51,7 +51,9 @@ void bind_graph(py::module_& m) {
            [](const Graph& g, const std::string& key) { return g.get_collection(key).size(); })
       .def("clear_collection", &Graph::clear_collection)
       .def("num_variables", &Graph::num_variables)
-      .def("arena_bytes", &Graph::arena_bytes);
+      .def("arena_bytes", &Graph::arena_bytes)
+      .def("finalize", &Graph::finalize)
+      .def_property_readonly("finalized", &Graph::finalized);
 
   py::class_<Operation>(m, "Operation")
       .def_property_readonly("name", [](const Operation& o) { return std::string(o.name()); })

@@ -220,6 +220,9 @@ class Operation(object):
     def outputs(self):
         return list(self._outputs)
 
+    def values(self):
+        return tuple(self._outputs)
+
     @property
     def inputs(self):
         return tuple(self._graph._tensor(o) for o in self._c.inputs())
@@ -681,7 +684,15 @@ class Graph(object):
 
     @property
     def finalized(self):
-        return False
+        return self._c.finalized
+
+    def finalize(self):
+        """After this, creating an op raises RuntimeError (TF's Graph.finalize)."""
+        self._c.finalize()
+
+    @property
+    def collections(self):
+        return self.get_all_collection_keys()
 
     # --- collections ---
 

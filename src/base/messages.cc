@@ -149,6 +149,8 @@ std::string device_unknown_attribute(std::string_view attr, std::string_view spe
 std::string device_bad_number(std::string_view text, std::string_view spec) {
   return fmt::format("invalid literal for int() with base 10: '{}' (in device '{}')", text, spec);
 }
+// ops.Graph._check_not_finalized.
+std::string graph_finalized() { return "Graph is finalized and cannot be modified."; }
 // ops.reset_default_graph.
 std::string reset_nested_graph() {
   return "Do not use tf.reset_default_graph() to clear nested graphs. If you need a cleared "

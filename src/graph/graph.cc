@@ -114,6 +114,7 @@ Operation Graph::create_op(const Scope& scope, std::string_view type, std::strin
                            std::span<const Output> inputs, std::span<const Attr> attrs,
                            std::span<const OutputSpec> outputs,
                            std::span<const Operation> control_inputs) {
+  if (finalized()) throw Error(Code::kFailedPrecondition, messages::graph_finalized());
   if (name.empty()) name = type;
   for (const Output& in : inputs)
     if (in.graph() != this)

@@ -342,3 +342,19 @@ TEST(DefaultGraph, ASharedGraphGuardKeepsTheGraphAlive) {
 
 }  // namespace
 }  // namespace scopeflow
+
+namespace scopeflow {
+namespace {
+TEST(GraphFinalize, AFinalizedGraphRefusesNewOpsButKeepsItsNames) {
+  Graph g;
+  Scope root = Scope::root(g);
+  Output c = ops::constant(root, Tensor::scalar(1.0f), "c");
+  g.finalize();
+  EXPECT_TRUE(g.finalized());
+  SF_EXPECT_ERROR(Code::kFailedPrecondition, "Graph is finalized and cannot be modified.",
+                  ops::constant(root, Tensor::scalar(2.0f), "d"));
+  EXPECT_EQ(g.num_operations(), 1u);
+  EXPECT_EQ(g.get_operation_by_name("c"), c.op());
+}
+}  // namespace
+}  // namespace scopeflow

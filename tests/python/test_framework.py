@@ -182,3 +182,15 @@ def test_tf_variable_with_callable_and_tensor_initial_values():
                                    "list, tuple, or set. Got x of type")
     d = tf.Variable(1.0, name="d", collections=[])
     assert d in tf.trainable_variables() and d not in tf.global_variables()
+
+
+def test_a_finalized_graph_refuses_new_ops():
+    g = tf.Graph()
+    with g.as_default():
+        c = tf.constant(1.0)
+        g.finalize()
+        assert g.finalized
+        with pytest.raises(RuntimeError) as e:
+            tf.constant(2.0)
+        assert str(e.value) == "Graph is finalized and cannot be modified."
+    assert c.op.values() == (c,)

@@ -45,6 +45,7 @@ std::string variance_scaling_mode(std::string_view mode);
 std::string variance_scaling_distribution(std::string_view distribution);
 std::string partitioner_not_callable(std::string_view repr);
 std::string reset_nested_graph();
+std::string graph_finalized();
 std::string device_unknown_attribute(std::string_view attr, std::string_view spec);
 std::string device_bad_number(std::string_view text, std::string_view spec);
 // variable_scope.py: variable_scope construction and nesting.

@@ -153,6 +153,11 @@ class Graph {
   std::optional<Variable> stored_variable(std::string_view key) const;
   const PartitionedVariable* stored_partitioned_variable(std::string_view key) const;
 
+  /// TF's Graph.finalize(): from now on creating an op throws kFailedPrecondition
+  /// "Graph is finalized and cannot be modified." (a RuntimeError in Python).
+  void finalize() { finalized_.store(true, std::memory_order_release); }
+  bool finalized() const { return finalized_.load(std::memory_order_acquire); }
+
   /// Bytes held by the graph's arena (names, node arrays), for memory figures.
   size_t arena_bytes() const;
 
@@ -174,6 +179,7 @@ class Graph {
 
  private:
   uint64_t id_;
+  std::atomic<bool> finalized_{false};
   mutable std::mutex mu_;
   internal::Arena arena_;
   NameTable names_;
