@@ -114,17 +114,15 @@ struct VarScopeEntry {
 };
 
 // variable_scope(name) → name scope + _pure_variable_scope(name).
-VarScopeEntry enter_variable_scope_by_name(const Scope& parent, ThreadScopes& ts,
-                                           std::string_view name, const VariableScopeOptions& o,
-                                           bool explicit_style) {
-  // variable_scope("") opens no name scope (TF only opens one for a non-empty name or when
-  // re-entering the current one), and its original_name_scope is "".
-  const bool opens = !name.empty() || !o.auxiliary_name_scope;
-  Scope ns = opens ? open_aux_name_scope(parent, o, name) : parent;
+// _pure_variable_scope(name) for a string name: the variable scope `<parent>/<name>` entered
+// with the name scope `ns` already open. Shared by variable_scope(name) and default_name.
+VarScopeEntry enter_pure_string_scope(const Scope& parent, const Scope& ns, ThreadScopes& ts,
+                                      std::string_view name, std::string original_name_scope,
+                                      const VariableScopeOptions& o, bool explicit_style) {
   const VariableScope& old = parent.variable_scope();
   auto d = std::make_shared<VariableScope::Data>(*old.data());
   d->name = old.name().empty() ? std::string(name) : old.name() + "/" + std::string(name);
-  d->original_name_scope = opens ? std::string(ns.name_scope_string()) : std::string();
+  d->original_name_scope = std::move(original_name_scope);
   auto req = requested_reuse(o);
   d->reuse = req ? *req : old.reuse();
   apply_overrides(*d, o, old.custom_getter());
@@ -138,6 +136,19 @@ VarScopeEntry enter_variable_scope_by_name(const Scope& parent, ThreadScopes& ts
   return e;
 }
 
+// variable_scope(name) → name scope + _pure_variable_scope(name).
+VarScopeEntry enter_variable_scope_by_name(const Scope& parent, ThreadScopes& ts,
+                                           std::string_view name, const VariableScopeOptions& o,
+                                           bool explicit_style) {
+  // variable_scope("") opens no name scope (TF only opens one for a non-empty name or when
+  // re-entering the current one), and its original_name_scope is "".
+  const bool opens = !name.empty() || !o.auxiliary_name_scope;
+  Scope ns = opens ? open_aux_name_scope(parent, o, name) : parent;
+  return enter_pure_string_scope(parent, ns, ts, name,
+                                 opens ? std::string(ns.name_scope_string()) : std::string(), o,
+                                 explicit_style);
+}
+
 // variable_scope(vs) → name scope of vs's last component + _pure_variable_scope(vs).
 VarScopeEntry enter_variable_scope_by_object(const Scope& parent, ThreadScopes& ts,
                                              const VariableScope& vs,
@@ -149,7 +160,6 @@ VarScopeEntry enter_variable_scope_by_object(const Scope& parent, ThreadScopes& 
   auto d = std::make_shared<VariableScope::Data>(*vs.data());
   auto req = requested_reuse(o);
   d->reuse = req ? *req : vs.reuse();
-  d->custom_getter = vs.custom_getter();
   apply_overrides(*d, o, vs.custom_getter());
   ts.counts[full] += 1;
   auto st = std::make_shared<ScopeState>(*ns.state());
@@ -179,19 +189,8 @@ VarScopeEntry enter_default_variable_scope(const Scope& parent, ThreadScopes& ts
     while (count_of(ts.counts, prefix + "_" + std::to_string(idx)) > 0) ++idx;
     unique += "_" + std::to_string(idx);
   }
-  auto d = std::make_shared<VariableScope::Data>(*old.data());
-  d->name = old.name().empty() ? unique : old.name() + "/" + unique;
-  d->original_name_scope = std::string(ns.name_scope_string());
-  d->reuse = old.reuse();
-  apply_overrides(*d, o, old.custom_getter());
-  if (explicit_style) close_variable_subscopes(ts.counts, d->name);
-  ts.counts[d->name] += 1;
-  auto st = std::make_shared<ScopeState>(*ns.state());
-  st->var_scope = VariableScope(d);
-  VarScopeEntry e{Scope(std::move(st)), {}};
-  e.exit.kind = ExitAction::Kind::kClosePrefix;
-  e.exit.prefix = d->name;
-  return e;
+  return enter_pure_string_scope(parent, ns, ts, unique, std::string(ns.name_scope_string()), o,
+                                 explicit_style);
 }
 
 namespace {

@@ -402,30 +402,35 @@ Output random_uniform(const Scope& scope, const std::vector<int64_t>& shape, dou
   return out;
 }
 
-Output random_normal(const Scope& scope, const std::vector<int64_t>& shape, double mean,
-                     double stddev, DataType dtype, std::optional<int64_t> seed,
-                     std::string_view name) {
-  Scope os = open_op_scope(scope, name, "random_normal");
+namespace {
+// random_normal and truncated_normal: shape, mean, stddev, the random op, `rnd * stddev` (mul)
+// and the final Add named after the scope.
+Output scaled_normal(const Scope& scope, std::string_view type, std::string_view default_name,
+                     const std::vector<int64_t>& shape, double mean, double stddev,
+                     DataType dtype, std::optional<int64_t> seed, std::string_view name) {
+  Scope os = open_op_scope(scope, name, default_name);
   Output sh = constant(os, shape_value(shape), "shape");
   Output m = literal(os, mean, dtype, "mean");
   Output sd = literal(os, stddev, dtype, "stddev");
   auto [s1, s2] = seeds(seed);
-  Output rnd = random_raw(os, "RandomStandardNormal", sh, dtype, s1, s2, "");
+  Output rnd = random_raw(os, type, sh, dtype, s1, s2, "");
   Output scaled = operator_mul(os, rnd, sd);
   return add(os, scaled, m, os.name_scope_string());
+}
+}  // namespace
+
+Output random_normal(const Scope& scope, const std::vector<int64_t>& shape, double mean,
+                     double stddev, DataType dtype, std::optional<int64_t> seed,
+                     std::string_view name) {
+  return scaled_normal(scope, "RandomStandardNormal", "random_normal", shape, mean, stddev, dtype,
+                       seed, name);
 }
 
 Output truncated_normal(const Scope& scope, const std::vector<int64_t>& shape, double mean,
                         double stddev, DataType dtype, std::optional<int64_t> seed,
                         std::string_view name) {
-  Scope os = open_op_scope(scope, name, "truncated_normal");
-  Output sh = constant(os, shape_value(shape), "shape");
-  Output m = literal(os, mean, dtype, "mean");
-  Output sd = literal(os, stddev, dtype, "stddev");
-  auto [s1, s2] = seeds(seed);
-  Output rnd = random_raw(os, "TruncatedNormal", sh, dtype, s1, s2, "");
-  Output scaled = operator_mul(os, rnd, sd);
-  return add(os, scaled, m, os.name_scope_string());
+  return scaled_normal(scope, "TruncatedNormal", "truncated_normal", shape, mean, stddev, dtype,
+                       seed, name);
 }
 
 // ---- state_ops ----
