@@ -1,4 +1,6 @@
 // Bindings for tf.Variable and tf.get_variable.
+#include <pybind11/functional.h>
+
 #include "common.h"
 
 namespace scopeflow::py_bindings {
@@ -14,7 +16,7 @@ void bind_variables(py::module_& m) {
   m.def("make_variable",
         [](Graph& g, const Initializer& init, const std::string& name, py::object trainable,
            py::object collections, bool validate_shape, py::object dtype, int synchronization,
-           const std::string& defined_at) {
+           std::function<std::string()> defined_at) {
           VariableOptions o;
           o.name = name;
           if (!trainable.is_none()) o.trainable = trainable.cast<bool>();
@@ -32,7 +34,7 @@ void bind_variables(py::module_& m) {
            py::object trainable, py::object collections, py::object caching_device,
            std::optional<Partitioner> partitioner, bool validate_shape, py::object use_resource,
            std::optional<CustomGetter> custom_getter, int synchronization, int aggregation,
-           const std::string& defined_at) {
+           std::function<std::string()> defined_at) {
           GetVariableOptions o;
           if (!shape.is_none()) o.shape = shape_from_py(shape);
           if (!dtype.is_none()) o.dtype = static_cast<DataType>(dtype.cast<int>());

@@ -5,6 +5,7 @@ keeps one Python object per graph element (so `is` works as in TF) and gives TF'
 """
 
 import re
+import sys
 import traceback
 import weakref
 
@@ -951,12 +952,17 @@ def get_all_collection_keys():
     return get_default_graph().get_all_collection_keys()
 
 
-def _creation_traceback(skip=1):
-    """The caller's frames, innermost first, without scopeflow's own (TF's op traceback)."""
-    frames = traceback.extract_stack()[:-skip]
-    here = __file__.rsplit("/", 1)[0]
-    frames = [f for f in frames if not f.filename.startswith(here)]
-    return "".join(traceback.format_list(frames[::-1][:5]))
+def _creation_site(skip=2):
+    """TF's op traceback for "Originally defined at:", rendered only if a variable is made:
+    the caller's frames, innermost first, without scopeflow's own, at most five."""
+    frame = sys._getframe(skip)
+
+    def render():
+        here = __file__.rsplit("/", 1)[0]
+        frames = [f for f in traceback.extract_stack(frame) if not f.filename.startswith(here)]
+        return "".join(traceback.format_list(frames[::-1][:5]))
+
+    return render
 
 
 _keep_default_alive()

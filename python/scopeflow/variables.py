@@ -7,7 +7,7 @@ import weakref
 from . import _core
 from . import dtypes
 from .framework import (GraphKeys, Tensor, TensorShape, _Operators,
-                        _creation_traceback, _to_input, _graph_of, _graph_from_inputs,
+                        _creation_site, _to_input, _graph_of, _graph_from_inputs,
                         get_collection, get_default_graph)
 
 __all__ = [
@@ -104,7 +104,7 @@ class Variable(_Operators):
         c = _core.make_variable(g._c, init, name or "", trainable,
                                 None if collections is None else list(collections),
                                 validate_shape, _dtype_enum(dtype), synchronization.value,
-                                _creation_traceback(2))
+                                _creation_site(2))
         self._init_core(g, c)
         g._variables[c.index] = self
 
@@ -607,7 +607,7 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
         None if collections is None else list(collections), caching_device,
         _partitioner_arg(partitioner), validate_shape, use_resource,
         _custom_getter_arg(custom_getter, g), synchronization.value, aggregation.value,
-        _creation_traceback(2))
+        _creation_site(2))
     return _wrap_result(g, result)
 
 

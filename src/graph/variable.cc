@@ -109,7 +109,7 @@ Variable make_variable(const Scope& scope, const Initializer& init, const Variab
   r.dtype = ref_dtype(dtype);
   r.shape = shape;
   r.trainable = trainable;
-  r.defined_at = o.defined_at.empty() ? location_text(loc) : o.defined_at;
+  r.defined_at = o.defined_at ? o.defined_at() : location_text(loc);
   r.name = var.name();
   Graph& g = scope.graph();
   Variable v = g.add_variable_record(std::move(r));
@@ -360,7 +360,8 @@ VariableResult get_variable_result(const Scope& scope, std::string_view name,
   args.use_resource = o.use_resource;
   args.synchronization = o.synchronization;
   args.aggregation = o.aggregation;
-  args.defined_at = o.defined_at.empty() ? location_text(loc) : o.defined_at;
+  args.defined_at = o.defined_at ? std::move(o.defined_at)
+                                 : std::function<std::string()>([loc] { return location_text(loc); });
 
   Getter getter = [root](const GetterArgs& a) { return true_getter(root, a); };
   if (o.custom_getter && o.custom_getter->fn) return o.custom_getter->fn(getter, args);

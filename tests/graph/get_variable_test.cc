@@ -138,8 +138,22 @@ TEST_F(GetVariable, ExistingNameWithoutReuseFails) {
 
 TEST_F(GetVariable, AlreadyExistsMessageEndsWithTheRecordedTraceback) {
   GetVariableOptions first = Shaped({1});
-  first.defined_at = "  File \"model.py\", line 3, in <module>\n";
+  int rendered = 0;
+  first.defined_at = [&rendered] {
+    ++rendered;
+    return std::string("  File \"model.py\", line 3, in <module>\n");
+  };
   (void)get_variable("v", first);
+  // Rendered once, when the variable was created; a lookup that finds it renders nothing.
+  GetVariableOptions again = Shaped({1});
+  again.defined_at = [&rendered] {
+    ++rendered;
+    return std::string("unused");
+  };
+  current_scope().variable_scope().reuse_variables();
+  (void)get_variable("v", again);
+  EXPECT_EQ(rendered, 1);
+  VariableScopeGuard no_reuse(VariableScope(std::make_shared<VariableScope::Data>()));
   SF_EXPECT_ERROR(Code::kInvalidArgument,
                   AlreadyExists("v") + "\n\n  File \"model.py\", line 3, in <module>\n",
                   get_variable("v", Shaped({1})));

@@ -139,8 +139,9 @@ struct GetterArgs {
   std::optional<bool> use_resource;
   Synchronization synchronization = Synchronization::kAuto;
   int aggregation = 0;
-  /// Creation site recorded on a new variable ("Originally defined at:").
-  std::string defined_at;
+  /// Renders the creation site recorded on a new variable ("Originally defined at:"); called
+  /// only when a variable is created, so lookups of existing ones stay cheap.
+  std::function<std::string()> defined_at;
 };
 
 /// What get_variable returns: a variable, a partitioned variable, or — through a custom
@@ -177,8 +178,9 @@ struct GetVariableOptions {
   Synchronization synchronization = Synchronization::kAuto;
   /// tf.VariableAggregation (NONE=0, SUM=1, MEAN=2, ONLY_FIRST_REPLICA=3), passed to getters.
   int aggregation = 0;
-  /// Set by front ends that know better than std::source_location (Python's traceback).
-  std::string defined_at;
+  /// Renders the creation site; set by front ends that know better than
+  /// std::source_location (Python's traceback). Called only if a variable is created.
+  std::function<std::string()> defined_at;
 };
 
 /// Options of tf.Variable.
@@ -191,7 +193,8 @@ struct VariableOptions {
   Synchronization synchronization = Synchronization::kAuto;
   /// Device of the `read` snapshot; by default it sits on the variable's device.
   std::optional<std::string> caching_device;
-  std::string defined_at;
+  /// Renders the creation site (default: the caller's std::source_location).
+  std::function<std::string()> defined_at;
 };
 
 }  // namespace scopeflow
