@@ -4,7 +4,7 @@ Each wraps a C++ initializer, so get_variable builds the same ops from C++ and P
 
 from . import _core
 from . import dtypes
-from .framework import get_default_graph
+from .framework import _core_value, get_default_graph
 from .variables import _shape_arg
 
 __all__ = ["Initializer", "Zeros", "Ones", "Constant", "RandomUniform", "RandomNormal",
@@ -41,7 +41,6 @@ class Ones(Initializer):
 
 class Constant(Initializer):
     def __init__(self, value=0, dtype=dtypes.float32, verify_shape=False):
-        from .framework import _core_value
         self.value = value
         self.dtype = dtypes.as_dtype(dtype)
         self._c = _core.init_constant(_core_value(value))
