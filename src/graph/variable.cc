@@ -288,10 +288,24 @@ PartitionedVariable partitioned_variable(const Scope& root, const GetterArgs& a)
     GetterArgs pa = a;
     pa.name = fmt::format("{}/part_{}", a.name, i);
     pa.shape = PartialShape(part_shape);
-    if (a.initializer && !a.initializer->callable()) {
-      // TODO(#5): slice tensor initial values per part (array_ops.slice).
-      throw Error(Code::kUnimplemented,
-                  "Partitioned variables with a constant initializer are not supported yet");
+    {
+      // TF builds each part's initial value in `<part>/PartitionedInitializer`: a value or
+      // tensor initializer is sliced there (and the part then takes its shape from it).
+      Scope pi = root.name_scope(pa.name + "/PartitionedInitializer");
+      if (a.initializer && !a.initializer->callable()) {
+        ScopeGuard guard(pi);
+        Output whole = a.initializer->tensor
+                           ? *a.initializer->tensor
+                           : ops::convert_to_tensor(pi, Input(*a.initializer->value, true),
+                                                    "Const", dtype);
+        auto int32s = [](const std::vector<int64_t>& v) {
+          return Tensor::vector(std::vector<int32_t>(v.begin(), v.end()));
+        };
+        Output part = ops::slice(pi, whole, int32s(offset), int32s(part_shape));
+        pa.initializer = Initializer::from_tensor(part);
+        pa.dtype = base_dtype(part.dtype());
+        pa.shape.reset();
+      }
     }
     result.parts.push_back(single_variable(root, pa, &info));
     offset[slice_dim] += part_shape[slice_dim];

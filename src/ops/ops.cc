@@ -251,6 +251,42 @@ std::vector<Output> unstack(const Scope& scope, const Input& value, int64_t num,
   return op.outputs();
 }
 
+namespace {
+// The values of an int tensor made by a Const op, if it is one.
+std::optional<std::vector<int64_t>> const_ints(const Output& t) {
+  if (t.op().type() != "Const") return std::nullopt;
+  const Tensor v = std::get<Tensor>(*t.op().attr("value"));
+  std::vector<int64_t> out;
+  for (int64_t i = 0; i < v.num_elements(); ++i) out.push_back(static_cast<int64_t>(v.as_double(i)));
+  return out;
+}
+}  // namespace
+
+Output slice(const Scope& scope, const Input& input, const Input& begin, const Input& size,
+             std::string_view name) {
+  Scope os = open_op_scope(scope, name, "Slice");
+  Output in = convert_to_tensor(os, input, "input");
+  Output b = convert_to_tensor(os, begin, "begin", DataType::kInt32);
+  Output sz = convert_to_tensor(os, size, "size", DataType::kInt32);
+  const PartialShape in_shape = in.shape();
+  PartialShape shape = PartialShape::unknown_of_rank(in_shape.rank());
+  auto bv = const_ints(b), sv = const_ints(sz);
+  if (!in_shape.known_rank() && sv) shape = PartialShape::unknown_of_rank(static_cast<int>(sv->size()));
+  if (bv && sv && in_shape.known_rank() && static_cast<int>(sv->size()) == in_shape.rank()) {
+    PartialShape::Dims d;
+    for (int i = 0; i < in_shape.rank(); ++i) {
+      const int64_t want = (*sv)[i];
+      d.push_back(want >= 0 ? want : (in_shape.dim(i) >= 0 ? in_shape.dim(i) - (*bv)[i] : -1));
+    }
+    shape = PartialShape(std::move(d));
+  }
+  const DataType t = base_dtype(in.dtype());
+  const Output ins[] = {in, b, sz};
+  const Attr attrs[] = {{"T", t}, {"Index", DataType::kInt32}};
+  const OS outs[] = {{t, shape}};
+  return finish(os, "Slice", ins, attrs, outs).output(0);
+}
+
 Output fill(const Scope& scope, const Input& dims, const Input& value, std::string_view name) {
   Scope os = open_op_scope(scope, name, "Fill");
   Output d = convert_to_tensor(os, dims, "dims", DataType::kInt32);

@@ -429,3 +429,20 @@ TEST(VariableOperators, AVariableOperandStandsForItsSnapshot) {
 }
 }  // namespace
 }  // namespace scopeflow
+
+namespace scopeflow {
+namespace {
+TEST(SliceOp, StaticShapeFollowsConstantBeginAndSize) {
+  Graph g;
+  Scope root = Scope::root(g);
+  Output x = ops::placeholder(root, DataType::kFloat, PartialShape({4, -1, 3}), "x");
+  Output s = ops::slice(root, x, Tensor::vector<int32_t>({1, 0, 0}),
+                        Tensor::vector<int32_t>({2, -1, -1}));
+  EXPECT_EQ(s.name(), "Slice:0");
+  EXPECT_EQ(s.shape(), PartialShape({2, -1, 3}));
+  EXPECT_EQ(s.op().input(1).name(), "Slice/begin:0");
+  EXPECT_EQ(s.op().input(2).name(), "Slice/size:0");
+  EXPECT_EQ(std::get<DataType>(*s.op().attr("Index")), DataType::kInt32);
+}
+}  // namespace
+}  // namespace scopeflow

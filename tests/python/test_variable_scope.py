@@ -537,3 +537,22 @@ def test_thread_reenters_the_main_thread_scope_object():
         t.start()
         t.join()
     assert names == ["main/foo/v:0", "bar/v:0"]
+
+
+def test_partitioned_variables_slice_value_and_tensor_initializers():
+    two_rows = lambda shape, dtype: [2, 1]  # noqa: E731
+    with tf.variable_scope("s", partitioner=two_rows):
+        p = tf.get_variable("p", initializer=tf.constant(np.zeros((3, 2), np.float32)))
+        r = tf.get_variable("r", [3, 2], initializer=np.ones((3, 2), np.float32))
+        with pytest.raises(ValueError) as e:
+            tf.get_variable("u", initializer=np.ones((3, 2), np.float32))
+    assert str(e.value) == ("Shape of a new partitioned variable must be fully defined, but "
+                            "instead was <unknown>.")
+    assert [v.get_shape().as_list() for v in p] == [[2, 2], [1, 2]]
+    assert [v.get_shape().as_list() for v in r] == [[2, 2], [1, 2]]
+    part = list(r)[1]
+    assert part.initial_value.name == "s/r/part_1/PartitionedInitializer/Slice:0"
+    assert [t.name for t in part.initial_value.op.inputs] == [
+        "s/r/part_1/PartitionedInitializer/Const:0",
+        "s/r/part_1/PartitionedInitializer/Slice/begin:0",
+        "s/r/part_1/PartitionedInitializer/Slice/size:0"]

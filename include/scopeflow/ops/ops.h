@@ -45,6 +45,9 @@ Output identity(const Scope& scope, const Input& input, std::string_view name = 
 /// num < 0); default name "unstack". Throws kInvalidArgument when num cannot be inferred.
 std::vector<Output> unstack(const Scope& scope, const Input& value, int64_t num = -1,
                             int64_t axis = 0, std::string_view name = "unstack");
+/// Slice(input, begin, size): size -1 takes the rest of that dimension. Default name "Slice".
+Output slice(const Scope& scope, const Input& input, const Input& begin, const Input& size,
+             std::string_view name = "");
 /// Fill(dims, value).
 Output fill(const Scope& scope, const Input& dims, const Input& value, std::string_view name = "");
 /// tf.zeros(shape, dtype): a Const when small (< 1000 elements), else Fill; named "zeros".
