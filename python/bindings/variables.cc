@@ -28,6 +28,9 @@ void bind_variables(py::module_& m) {
           return make_variable(current_scope(g), init, o);
         });
 
+  m.def("partitioned_value", [](Graph& g, const PartitionedVariable& v) {
+    return partitioned_value(current_scope(g), v);
+  });
   m.def("get_variable",
         [](Graph& g, const std::string& name, py::object shape, py::object dtype,
            std::optional<Initializer> initializer, std::optional<Regularizer> regularizer,

@@ -216,6 +216,12 @@ class PartitionedVariable(object):
     def _get_partitions(self):
         return list(self._c.partitions)
 
+    def as_tensor(self):
+        """The parts concatenated (`<name>/ConcatPartitions/concat`), as an Identity `<name>`."""
+        return self._graph._wrap_output(_core.partitioned_value(self._graph._c, self._c))
+
+    _concat = as_tensor
+
     def _get_variable_list(self):
         return list(self._parts)
 

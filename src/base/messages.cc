@@ -123,6 +123,12 @@ std::string dimensions_must_be_equal(int64_t a, int64_t b, std::string_view op_n
       "{}.",
       a, b, op_name, op_type, shape_a, shape_b);
 }
+// array_ops ConcatV2 shape function, through the C API.
+std::string concat_rank_mismatch(std::string_view op_name, std::string_view a,
+                                 std::string_view b) {
+  return fmt::format("Shapes {} and {} are not compatible for '{}' (op: 'ConcatV2')", a, b,
+                     op_name);
+}
 // array_ops.unstack.
 std::string unstack_axis_out_of_range(int64_t axis, int64_t rank) {
   return fmt::format("axis = {} not in [{}, {})", axis, -rank, rank);

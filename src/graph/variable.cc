@@ -411,6 +411,17 @@ Variable get_local_variable(const Scope& scope, std::string_view name, GetVariab
   return get_variable(scope, name, std::move(o), loc);
 }
 
+Output partitioned_value(const Scope& scope, const PartitionedVariable& v) {
+  Scope top = scope.name_scope("");
+  if (v.parts.size() == 1) return ops::identity(top, v.parts[0], v.name);
+  int64_t axis = 0;
+  for (size_t i = 0; i < v.partitions.size(); ++i)
+    if (v.partitions[i] > 1) axis = static_cast<int64_t>(i);
+  std::vector<Input> parts(v.parts.begin(), v.parts.end());
+  Output joined = ops::concat(top.name_scope(v.name + "/ConcatPartitions/"), parts, axis);
+  return ops::identity(top, joined, v.name);
+}
+
 Variable get_variable(std::string_view name, GetVariableOptions options, std::source_location loc) {
   return get_variable(current_scope(), name, std::move(options), loc);
 }

@@ -287,6 +287,67 @@ Output slice(const Scope& scope, const Input& input, const Input& begin, const I
   return finish(os, "Slice", ins, attrs, outs).output(0);
 }
 
+Output concat(const Scope& scope, const std::vector<Input>& values, int64_t axis,
+              std::string_view name) {
+  if (values.size() == 1) {
+    // array_ops.concat: one value is returned through identity, inside the op's scope.
+    Scope os = open_op_scope(scope, name, "concat");
+    (void)convert_to_tensor(os, Tensor::scalar(static_cast<int32_t>(axis)), "concat_dim",
+                            DataType::kInt32);
+    return identity(scope, values[0], os.name_scope_string());
+  }
+  Scope os = open_op_scope(scope, name, "ConcatV2");
+  std::vector<Output> ins;
+  DataType t = DataType::kInvalid;
+  for (const Input& v : values) {
+    ins.push_back(convert_to_tensor(os, v, "values", t == DataType::kInvalid
+                                                         ? std::nullopt
+                                                         : std::optional<DataType>(t)));
+    if (t == DataType::kInvalid) t = base_dtype(ins.back().dtype());
+  }
+  ins.push_back(convert_to_tensor(os, Tensor::scalar(static_cast<int32_t>(axis)), "axis",
+                                  DataType::kInt32));
+  // Shape: the inputs agree off the axis and add up along it.
+  PartialShape shape = PartialShape::unknown();
+  for (size_t i = 0; i + 1 < ins.size(); ++i) {
+    const PartialShape s = ins[i].shape();
+    if (!s.known_rank()) {
+      shape = PartialShape::unknown();
+      break;
+    }
+    const int64_t r = s.rank();
+    const int64_t ax = axis < 0 ? axis + r : axis;
+    if (ax < 0 || ax >= r)
+      throw Error(Code::kInvalidArgument, messages::unstack_axis_out_of_range(axis, r));
+    if (i == 0) {
+      shape = s;
+      continue;
+    }
+    if (!shape.known_rank()) continue;
+    if (shape.rank() != r)
+      throw Error(Code::kInvalidArgument,
+                  messages::concat_rank_mismatch(os.name_stack(), shape.to_string(), s.to_string()));
+    PartialShape::Dims d = shape.dims();
+    for (int k = 0; k < r; ++k) {
+      if (k == ax) {
+        d[k] = (d[k] < 0 || s.dim(k) < 0) ? -1 : d[k] + s.dim(k);
+      } else if (d[k] < 0) {
+        d[k] = s.dim(k);
+      } else if (s.dim(k) >= 0 && s.dim(k) != d[k]) {
+        throw Error(Code::kInvalidArgument,
+                    messages::concat_rank_mismatch(os.name_stack(), shape.to_string(),
+                                                   s.to_string()));
+      }
+    }
+    shape = PartialShape(std::move(d));
+  }
+  const Attr attrs[] = {{"N", static_cast<int64_t>(values.size())},
+                        {"T", t},
+                        {"Tidx", DataType::kInt32}};
+  const OS outs[] = {{t, shape}};
+  return finish(os, "ConcatV2", ins, attrs, outs).output(0);
+}
+
 Output fill(const Scope& scope, const Input& dims, const Input& value, std::string_view name) {
   Scope os = open_op_scope(scope, name, "Fill");
   Output d = convert_to_tensor(os, dims, "dims", DataType::kInt32);

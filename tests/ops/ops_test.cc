@@ -446,3 +446,24 @@ TEST(SliceOp, StaticShapeFollowsConstantBeginAndSize) {
 }
 }  // namespace
 }  // namespace scopeflow
+
+namespace scopeflow {
+namespace {
+TEST(ConcatOp, ShapesAddAlongTheAxisAndOneValueIsAnIdentity) {
+  Graph g;
+  Scope root = Scope::root(g);
+  Output a = ops::placeholder(root, DataType::kFloat, PartialShape({2, 3}), "a");
+  Output b = ops::placeholder(root, DataType::kFloat, PartialShape({-1, 3}), "b");
+  Output c = ops::concat(root, {a, b}, 0);
+  EXPECT_EQ(c.name(), "concat:0");
+  EXPECT_EQ(c.op().type(), "ConcatV2");
+  EXPECT_EQ(c.shape(), PartialShape({-1, 3}));
+  EXPECT_EQ(c.op().input(2).name(), "concat/axis:0");
+  Output d = ops::concat(root, {a, a}, 1);
+  EXPECT_EQ(d.shape(), PartialShape({2, 6}));
+  Output one = ops::concat(root, {a}, 0);
+  EXPECT_EQ(one.name(), "concat_2:0");
+  EXPECT_EQ(one.op().type(), "Identity");
+}
+}  // namespace
+}  // namespace scopeflow

@@ -382,6 +382,10 @@ def test_partitioned_variable_names_and_reuse():
     with tf.variable_scope("scope0", partitioner=axis0_into2):
         v = tf.get_variable("name0", shape=(3, 1, 1))
         assert v.name == "scope0/name0"
+        v_concat = v.as_tensor()
+        assert v_concat.name == "scope0/name0:0"
+        assert v_concat.op.inputs[0].name == "scope0/name0/ConcatPartitions/concat:0"
+        assert v_concat.get_shape().as_list() == [3, 1, 1]
         names = [x.name for x in tf.global_variables()]
         assert names == ["scope0/name0/part_0:0", "scope0/name0/part_1:0"]
         assert [p.get_shape().as_list() for p in v] == [[2, 1, 1], [1, 1, 1]]

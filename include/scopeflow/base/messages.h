@@ -38,6 +38,8 @@ std::string dimensions_must_be_equal(int64_t a, int64_t b, std::string_view op_n
                                      std::string_view op_type, std::string_view shape_a,
                                      std::string_view shape_b);
 std::string unstack_axis_out_of_range(int64_t axis, int64_t rank);
+std::string concat_rank_mismatch(std::string_view op_name, std::string_view a,
+                                 std::string_view b);
 std::string unstack_cannot_infer_num(std::string_view shape);
 // init_ops.py.
 std::string variance_scaling_scale();

@@ -236,6 +236,10 @@ Variable get_local_variable(const Scope& scope, std::string_view name,
                             GetVariableOptions options = {},
                             std::source_location loc = std::source_location::current());
 
+/// TF's PartitionedVariable.as_tensor(): the parts concatenated along the partitioned axis
+/// (`<name>/ConcatPartitions/concat`), then an Identity named `<name>` at the top.
+Output partitioned_value(const Scope& scope, const PartitionedVariable& v);
+
 /// Implicit forms in current_scope().
 Variable get_variable(std::string_view name, GetVariableOptions options = {},
                       std::source_location loc = std::source_location::current());

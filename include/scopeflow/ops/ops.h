@@ -48,6 +48,10 @@ std::vector<Output> unstack(const Scope& scope, const Input& value, int64_t num 
 /// Slice(input, begin, size): size -1 takes the rest of that dimension. Default name "Slice".
 Output slice(const Scope& scope, const Input& input, const Input& begin, const Input& size,
              std::string_view name = "");
+/// tf.concat(values, axis): ConcatV2 named "concat"; a single value is an Identity (as TF).
+/// Throws kInvalidArgument when ranks or the non-axis dimensions disagree.
+Output concat(const Scope& scope, const std::vector<Input>& values, int64_t axis,
+              std::string_view name = "concat");
 /// Fill(dims, value).
 Output fill(const Scope& scope, const Input& dims, const Input& value, std::string_view name = "");
 /// tf.zeros(shape, dtype): a Const when small (< 1000 elements), else Fill; named "zeros".
