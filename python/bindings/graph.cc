@@ -16,6 +16,10 @@ py::object attr_to_py(const AttrValue& v) {
           py::list l;
           for (auto t : x) l.append(static_cast<int>(t));
           return l;
+        } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+          py::list l;  // TF returns list(string) attrs as bytes
+          for (const auto& s : x) l.append(py::bytes(s));
+          return l;
         } else if constexpr (std::is_same_v<T, std::vector<PartialShape>>) {
           py::list l;
           for (auto& s : x) l.append(shape_to_py(s));

@@ -242,6 +242,9 @@ void bind_naming(py::module_& m) {
         device ? std::optional<std::string_view>(*device) : std::nullopt);
     return internal::push_scope(s).token;
   });
+  m.def("push_colocation", [](Graph& g, const Operation& op, bool ignore_existing) {
+    return internal::push_scope(current_scope(g).colocate_with(op, ignore_existing)).token;
+  });
   m.def("push_control_dependencies", [](Graph& g, std::optional<std::vector<Operation>> ops) {
     Scope cur = current_scope(g);
     Scope s = ops ? cur.with_control_dependencies(*ops) : cur.without_control_dependencies();

@@ -9,7 +9,8 @@ from .dtypes import (DType, as_dtype, bfloat16, bool, complex64, complex128, dou
                      float32, float64, half, int8, int16, int32, int64, qint8, qint16, qint32,
                      quint8, quint16, resource, string, uint8, uint16, uint32, uint64, variant)
 from .framework import (Dimension, Graph, GraphKeys, Operation, Tensor, TensorShape,
-                        add_to_collection, add_to_collections, control_dependencies,
+                        add_to_collection, add_to_collections, colocate_with,
+                        control_dependencies,
                         convert_to_tensor, device,
                         get_all_collection_keys, get_collection, get_collection_ref,
                         get_default_graph, get_name_scope, name_scope, reset_default_graph)

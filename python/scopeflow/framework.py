@@ -671,6 +671,9 @@ class Graph(object):
     def control_dependencies(self, control_inputs):
         return _control_dependencies_context(self, control_inputs)
 
+    def colocate_with(self, op, ignore_existing=False):
+        return _colocate_context(self, op, ignore_existing)
+
     @property
     def version(self):
         return self._c.num_operations()
@@ -916,6 +919,24 @@ def _control_dependencies_context(graph, control_inputs):
                 raise TypeError("Control input must be Operation or Tensor: %s" % (c,))
             ops.append(c._c)
     return _ScopeContext(graph, lambda: _core.push_control_dependencies(graph._c, ops))
+
+
+def _colocate_context(graph, op, ignore_existing):
+    if op is None:
+        if not ignore_existing:
+            raise ValueError("Trying to reset colocation (op is None) but ignore_existing is "
+                             "not True")
+        raise NotImplementedError("colocate_with(None, ignore_existing=True) is not supported")
+    if isinstance(op, Tensor):
+        op = op.op
+    elif hasattr(op, "_as_graph_output"):
+        op = op.op
+    return _ScopeContext(graph, lambda: _core.push_colocation(graph._c, op._c, ignore_existing))
+
+
+def colocate_with(op, ignore_existing=False):
+    """tf.colocate_with: ops created inside get op's `_class` colocation groups and device."""
+    return _colocate_context(get_default_graph(), op, ignore_existing)
 
 
 def device(device_name_or_function):

@@ -209,9 +209,17 @@ Operation Graph::create_op(const Scope& scope, std::string_view type, std::strin
     nd.outputs = o;
     nd.num_outputs = static_cast<uint16_t>(outputs.size());
   }
-  if (!attrs.empty()) {
+  // Colocation (TF's colocate_with and its attr scopes) adds a `_class` attr.
+  const auto& groups = scope.state()->colocation;
+  const size_t num_attrs = attrs.size() + (groups.empty() ? 0 : 1);
+  if (num_attrs) {
     using Kind = internal::NodeData::StoredAttr::Kind;
-    auto* a = arena_.make_array<internal::NodeData::StoredAttr>(attrs.size());
+    auto* a = arena_.make_array<internal::NodeData::StoredAttr>(num_attrs);
+    if (!groups.empty()) {
+      a[attrs.size()].key = intern_small(attr_keys_, "_class");
+      a[attrs.size()].kind = Kind::kOther;
+      a[attrs.size()].other = arena_.make<AttrValue>(groups);
+    }
     for (size_t i = 0; i < attrs.size(); ++i) {
       a[i].key = intern_small(attr_keys_, attrs[i].name);
       const AttrValue& v = attrs[i].value;
@@ -233,7 +241,7 @@ Operation Graph::create_op(const Scope& scope, std::string_view type, std::strin
       }
     }
     nd.attrs = a;
-    nd.num_attrs = static_cast<uint16_t>(attrs.size());
+    nd.num_attrs = static_cast<uint16_t>(num_attrs);
   }
   if (!scope.device().empty()) {
     auto it = device_ids_.find(scope.device());

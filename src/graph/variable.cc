@@ -77,9 +77,15 @@ Variable make_variable(const Scope& scope, const Initializer& init, const Variab
   // ops.init_scope(): same name stack, no control dependencies.
   Scope base = scope.without_control_dependencies();
   Scope vs = base.name_scope(o.name.empty() ? std::string_view("Variable") : o.name);
+  // A callable initial value is built under TF's attr scope {_class: loc:@<name>}, which
+  // also covers the VariableV2 op itself.
+  Scope var_scope = init.callable()
+                        ? internal::with_colocation_groups(
+                              vs, {"loc:@" + std::string(vs.name_stack())})
+                        : vs;
   Output initial;
   if (init.callable()) {
-    Scope is = vs.name_scope("Initializer").with_device(std::nullopt);
+    Scope is = var_scope.name_scope("Initializer").with_device(std::nullopt);
     ScopeGuard guard(is);
     Input value = init.fn(is, PartialShape::unknown(), o.dtype.value_or(DataType::kInvalid), nullptr);
     initial = ops::convert_to_tensor(is, value, "initial_value", o.dtype);
@@ -94,11 +100,11 @@ Variable make_variable(const Scope& scope, const Initializer& init, const Variab
     throw Error(Code::kInvalidArgument, messages::initial_value_shape_unknown(initial.str()));
 
   const DataType dtype = base_dtype(initial.dtype());
-  Output var = ops::variable_v2(vs, shape, dtype, vs.name_scope_string());
+  Output var = ops::variable_v2(var_scope, shape, dtype, vs.name_scope_string());
   Output assigned = ops::assign(vs, var, initial, o.validate_shape);
   // The snapshot sits on the caching device, or beside the variable (colocate_with).
-  Scope read_scope = o.caching_device ? vs.with_device(*o.caching_device)
-                                      : vs.with_device(std::nullopt).with_device(var.op().device());
+  Scope read_scope =
+      o.caching_device ? vs.with_device(*o.caching_device) : vs.colocate_with(var.op());
   Output snapshot = ops::identity(read_scope, var, "read");
 
   internal::VariableRecord r;

@@ -2,6 +2,8 @@
 // per-thread stack and the RAII guards built on it.
 #include "scopeflow/naming/scope.h"
 
+#include <algorithm>
+
 #include "scopeflow/base/device.h"
 #include "scopeflow/base/error.h"
 #include "scopeflow/base/messages.h"
@@ -368,6 +370,40 @@ Scope Scope::with_device(std::optional<std::string_view> device) const {
   }
   return Scope(std::move(st));
 }
+
+Scope Scope::colocate_with(const Operation& op, bool ignore_existing) const {
+  if (op.graph() != s_->graph)
+    throw Error(Code::kInvalidArgument,
+                messages::graph_mismatch("Operation " + std::string(op.name())));
+  auto st = internal::copy_state(*this);
+  if (ignore_existing) st->colocation.clear();
+  // Operation.colocation_groups(): its own `_class` loc:@ entries, else loc:@<its name>.
+  std::vector<std::string> groups;
+  if (auto cls = op.attr("_class")) {
+    if (auto* list = std::get_if<std::vector<std::string>>(&*cls))
+      for (const std::string& g : *list)
+        if (g.rfind("loc:@", 0) == 0) groups.push_back(g);
+  }
+  if (groups.empty()) groups.push_back("loc:@" + std::string(op.name()));
+  for (std::string& g : groups)
+    if (std::find(st->colocation.begin(), st->colocation.end(), g) == st->colocation.end())
+      st->colocation.push_back(std::move(g));
+  std::sort(st->colocation.begin(), st->colocation.end());
+  st->device = op.device().empty() ? std::string_view() : s_->graph->intern(op.device());
+  return Scope(std::move(st));
+}
+
+const std::vector<std::string>& Scope::colocation_groups() const { return s_->colocation; }
+
+namespace internal {
+Scope with_colocation_groups(const Scope& scope, std::vector<std::string> groups) {
+  auto st = copy_state(scope);
+  std::sort(groups.begin(), groups.end());
+  groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
+  st->colocation = std::move(groups);
+  return Scope(std::move(st));
+}
+}  // namespace internal
 
 std::string Scope::unique_name(std::string_view name, bool mark_as_used) const {
   if (s_->name_stack.empty()) return std::string(s_->graph->unique_full_name(name, mark_as_used));

@@ -545,7 +545,8 @@ Output variable_v2(const Scope& scope, const PartialShape& shape, DataType dtype
 
 Output assign(const Scope& scope, const Output& ref, const Input& value, bool validate_shape,
               std::string_view name) {
-  Scope os = open_op_scope(scope, name, "Assign");
+  // op_def_library: an op with a ref input is built colocated with that input.
+  Scope os = open_op_scope(scope.colocate_with(ref.op()), name, "Assign");
   Output v = convert_to_tensor(os, value, "value", base_dtype(ref.dtype()));
   PartialShape shape = validate_shape ? ref.shape().merge_with(v.shape()) : v.shape();
   const Output ins[] = {ref, v};

@@ -211,3 +211,45 @@ TEST_F(TfVariable, WithoutValidateShapeAnUnknownShapeIsAllowed) {
 
 }  // namespace
 }  // namespace scopeflow
+
+namespace scopeflow {
+namespace {
+std::vector<std::string> ClassOf(const Operation& op) {
+  auto v = op.attr("_class");
+  return v ? std::get<std::vector<std::string>>(*v) : std::vector<std::string>{};
+}
+
+TEST(Colocation, AVariablesInitializerOpsAssignAndReadCarryItsClass) {
+  // TF 1.x GraphDefs (see ../shared/golden/packt_mlp9_adam_saver): an initializer built from a
+  // callable runs under the attr scope {_class: loc:@w}, which covers VariableV2 too; Assign
+  // (a ref input) and read (colocate_with) sit beside the variable.
+  Graph g;
+  Scope root = Scope::root(g);
+  Variable w = get_variable(root, "w", {.shape = PartialShape({2})});
+  const std::vector<std::string> loc_w = {"loc:@w"};
+  EXPECT_EQ(ClassOf(w.initial_value().op()), loc_w);
+  EXPECT_EQ(ClassOf(w.op()), loc_w);
+  EXPECT_EQ(ClassOf(w.initializer()), loc_w);
+  EXPECT_EQ(ClassOf(w.value().op()), loc_w);
+  Variable b = make_variable(root, Input(1.0f), VariableOptions{.name = "b"});
+  EXPECT_EQ(ClassOf(b.initial_value().op()), std::vector<std::string>{});
+  EXPECT_EQ(ClassOf(b.op()), std::vector<std::string>{});
+  EXPECT_EQ(ClassOf(b.initializer()), std::vector<std::string>{"loc:@b"});
+}
+
+TEST(Colocation, ColocateWithTakesTheOpsGroupsAndDevice) {
+  Graph g;
+  Scope root = Scope::root(g);
+  Output a = ops::constant(root.with_device("/gpu:0"), Tensor::scalar(1.0f), "a");
+  Scope beside = root.with_device("/cpu:0").colocate_with(a.op());
+  Output c = ops::identity(beside, a, "c");
+  EXPECT_EQ(ClassOf(c.op()), std::vector<std::string>{"loc:@a"});
+  EXPECT_EQ(c.op().device(), "/device:GPU:0");
+  // Colocating with c follows c's own groups, not its name.
+  Output d = ops::identity(root.colocate_with(c.op()), a, "d");
+  EXPECT_EQ(ClassOf(d.op()), std::vector<std::string>{"loc:@a"});
+  Output e = ops::identity(beside.colocate_with(d.op(), /*ignore_existing=*/false), a, "e");
+  EXPECT_EQ(ClassOf(e.op()), std::vector<std::string>{"loc:@a"});
+}
+}  // namespace
+}  // namespace scopeflow

@@ -194,3 +194,15 @@ def test_a_finalized_graph_refuses_new_ops():
             tf.constant(2.0)
         assert str(e.value) == "Graph is finalized and cannot be modified."
     assert c.op.values() == (c,)
+
+
+def test_colocate_with_adds_tf_class_attrs():
+    with tf.device("/gpu:0"):
+        a = tf.constant(1.0, name="a")
+    with tf.colocate_with(a):
+        b = tf.identity(a, name="b")
+    assert b.op.get_attr("_class") == [b"loc:@a"]
+    assert b.device == "/device:GPU:0"
+    v = tf.get_variable("v", [1])
+    assert v.op.get_attr("_class") == [b"loc:@v"]
+    assert v.initializer.get_attr("_class") == [b"loc:@v"]

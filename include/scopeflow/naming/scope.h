@@ -149,6 +149,12 @@ class Scope {
   /// TF's tf.device(spec): merges `device` into the current spec (inner fields win);
   /// nullopt clears it (tf.device(None)). Throws kInvalidArgument for a malformed spec.
   Scope with_device(std::optional<std::string_view> device) const;
+  /// TF's colocate_with(op): ops created in the returned scope get a `_class` attr listing
+  /// op's colocation groups ("loc:@<name>", or op's own `_class` entries) and op's device.
+  /// With ignore_existing, groups from enclosing colocate_with scopes are dropped.
+  Scope colocate_with(const Operation& op, bool ignore_existing = false) const;
+  /// The `_class` colocation groups new ops get, sorted ("loc:@w").
+  const std::vector<std::string>& colocation_groups() const;
 
   /// TF's Graph.unique_name under this scope's name stack.
   std::string unique_name(std::string_view name, bool mark_as_used = true) const;
@@ -178,7 +184,12 @@ struct ScopeState {
   VariableScope var_scope;
   std::vector<std::shared_ptr<ControlController>> controllers;
   std::string_view device;
+  std::vector<std::string> colocation;  // `_class` groups for new ops: sorted, unique
 };
+
+/// TF's attr scope {"_class": groups}: ops created in the returned scope carry these
+/// colocation groups; unlike Scope::colocate_with, the device is left alone.
+Scope with_colocation_groups(const Scope& scope, std::vector<std::string> groups);
 }  // namespace internal
 
 }  // namespace scopeflow
