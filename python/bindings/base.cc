@@ -59,6 +59,35 @@ void bind_base(py::module_& m) {
   msg.def("variable_collections_type", &messages::variable_collections_type);
   msg.def("reset_nested_graph", &messages::reset_nested_graph);
   msg.def("literal_type_mismatch", &messages::literal_type_mismatch);
+  msg.def("tensor_conversion_dtype", &messages::tensor_conversion_dtype);
+  msg.def("initial_value_required", &messages::initial_value_required);
+  msg.def("dtype_not_convertible", &messages::dtype_not_convertible);
+  msg.def("shape_as_list_unknown", &messages::shape_as_list_unknown);
+  msg.def("shapes_not_compatible", &messages::shapes_not_compatible);
+  msg.def("shape_len_unknown", &messages::shape_len_unknown);
+  msg.def("shape_iter_unknown", &messages::shape_iter_unknown);
+  msg.def("node_def_unavailable", &messages::node_def_unavailable);
+  msg.def("session_unavailable", &messages::session_unavailable);
+  msg.def("tensor_as_bool", &messages::tensor_as_bool);
+  msg.def("tensor_iter_unknown_shape", &messages::tensor_iter_unknown_shape);
+  msg.def("tensor_iter_scalar", &messages::tensor_iter_scalar);
+  msg.def("tensor_iter_unknown_first_dim", &messages::tensor_iter_unknown_first_dim);
+  msg.def("different_graphs", &messages::different_graphs);
+  msg.def("object_not_convertible", &messages::object_not_convertible);
+  msg.def("operation_to_tensor", &messages::operation_to_tensor);
+  msg.def("operation_name_type", &messages::operation_name_type);
+  msg.def("tensor_name_type", &messages::tensor_name_type);
+  msg.def("graph_element_type", &messages::graph_element_type);
+  msg.def("scope_name_type", &messages::scope_name_type);
+  msg.def("device_function_unsupported", &messages::device_function_unsupported);
+  msg.def("control_input_type", &messages::control_input_type);
+  msg.def("colocation_reset", &messages::colocation_reset);
+  msg.def("colocation_ignore_existing_unsupported", &messages::colocation_ignore_existing_unsupported);
+  msg.def("constant_shape_mismatch", &messages::constant_shape_mismatch);
+  msg.def("too_many_elements", &messages::too_many_elements);
+  msg.def("random_uniform_maxval", &messages::random_uniform_maxval);
+  msg.def("variable_not_iterable", &messages::variable_not_iterable);
+  msg.def("variable_scope_constructed", &messages::variable_scope_constructed);
 }
 
 }  // namespace scopeflow::py_bindings

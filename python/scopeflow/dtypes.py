@@ -169,4 +169,4 @@ def as_dtype(type_value):
             return string
     except TypeError:
         pass
-    raise TypeError("Cannot convert value %r to a TensorFlow DType." % (type_value,))
+    raise TypeError(_core.messages.dtype_not_convertible(repr(type_value)))

@@ -94,7 +94,7 @@ class TensorShape(object):
 
     def as_list(self):
         if self._dims is None:
-            raise ValueError("as_list() is not defined on an unknown TensorShape.")
+            raise ValueError(_core.messages.shape_as_list_unknown())
         return list(self._dims)
 
     def _as_core(self):
@@ -121,17 +121,17 @@ class TensorShape(object):
         if other._dims is None:
             return self
         if not self.is_compatible_with(other):
-            raise ValueError("Shapes %s and %s are not compatible" % (self, other))
+            raise ValueError(_core.messages.shapes_not_compatible(str(self), str(other)))
         return TensorShape([a if a is not None else b for a, b in zip(self._dims, other._dims)])
 
     def __len__(self):
         if self._dims is None:
-            raise ValueError("Cannot take the length of Shape with unknown rank.")
+            raise ValueError(_core.messages.shape_len_unknown())
         return len(self._dims)
 
     def __iter__(self):
         if self._dims is None:
-            raise ValueError("Cannot iterate over a shape with unknown rank.")
+            raise ValueError(_core.messages.shape_iter_unknown())
         return iter(Dimension(d) for d in self._dims)
 
     def __getitem__(self, key):
@@ -234,7 +234,7 @@ class Operation(object):
 
     @property
     def node_def(self):
-        raise NotImplementedError("node_def arrives with GraphDef export (issue #5)")
+        raise NotImplementedError(_core.messages.node_def_unavailable())
 
     def get_attr(self, name):
         v = self._c.attr(name)
@@ -245,7 +245,7 @@ class Operation(object):
         return v
 
     def run(self, feed_dict=None, session=None):
-        raise NotImplementedError("Session.run arrives with the engine (issue #3)")
+        raise NotImplementedError(_core.messages.session_unavailable())
 
     def __repr__(self):
         return self._c.repr()
@@ -352,7 +352,7 @@ class Tensor(_Operators):
         return [op for op in g.get_operations() if any(t is self for t in op.inputs)]
 
     def eval(self, feed_dict=None, session=None):
-        raise NotImplementedError("Session.run arrives with the engine (issue #3)")
+        raise NotImplementedError(_core.messages.session_unavailable())
 
     def __str__(self):
         return self._o.str()
@@ -370,19 +370,16 @@ class Tensor(_Operators):
         return self is not other
 
     def __bool__(self):
-        raise TypeError("Using a `tf.Tensor` as a Python `bool` is not allowed. Use `if t is not "
-                        "None:` instead of `if t:` to test if a tensor is defined, and use "
-                        "TensorFlow ops such as tf.cond to execute subgraphs conditioned on the "
-                        "value of a tensor.")
+        raise TypeError(_core.messages.tensor_as_bool())
 
     def __iter__(self):
         shape = self._o.shape
         if shape is None:
-            raise TypeError("Cannot iterate over a tensor with unknown shape.")
+            raise TypeError(_core.messages.tensor_iter_unknown_shape())
         if not shape:
-            raise TypeError("Cannot iterate over a scalar tensor.")
+            raise TypeError(_core.messages.tensor_iter_scalar())
         if shape[0] is None:
-            raise TypeError("Cannot iterate over a tensor with unknown first dimension.")
+            raise TypeError(_core.messages.tensor_iter_unknown_first_dim())
         from . import ops as _ops
         return iter(_ops.unstack(self))
 
@@ -394,7 +391,7 @@ def _binary_operator(fn, x, y, reflected):
     else:
         g = _graph_of(tensor)
     if type(other) is Tensor and other._g is not g:
-        raise ValueError("%s must be from the same graph as %s." % (other, tensor))
+        raise ValueError(_core.messages.different_graphs(str(other), str(tensor)))
     return g._wrap_new(fn(g._c, _to_input(x), _to_input(y), reflected))
 
 
@@ -419,8 +416,7 @@ def _np_value(value, dtype=None):
         return arr, dtypes.string
     arr = np.array(value)
     if arr.dtype == object:
-        raise TypeError("Failed to convert object of type %s to Tensor. Contents: %s. Consider "
-                        "casting elements to a supported type." % (type(value), value))
+        raise TypeError(_core.messages.object_not_convertible(str(type(value)), str(value)))
     if dtype is None:
         if arr.dtype.kind == "f":
             return arr.astype(np.float32), dtypes.float32
@@ -489,8 +485,7 @@ def _to_input(value, dtype=None):
     if as_tensor is not None:
         return as_tensor()
     if isinstance(value, Operation):
-        raise TypeError("Can't convert Operation '%s' to Tensor (target dtype=%s, name=None, "
-                        "as_ref=False)" % (value.name, dtype))
+        raise TypeError(_core.messages.operation_to_tensor(value.name, str(dtype)))
     return _core_value(value, dtype)
 
 
@@ -512,7 +507,7 @@ def _graph_from_inputs(values):
             if graph is None:
                 graph, first = g, v
             elif g is not graph:
-                raise ValueError("%s must be from the same graph as %s." % (v, first))
+                raise ValueError(_core.messages.different_graphs(str(v), str(first)))
     return graph if graph is not None else get_default_graph()
 
 
@@ -520,8 +515,8 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, dtype_
     """tf.convert_to_tensor: tensors pass through; values become a `Const` named `name`."""
     if isinstance(value, Tensor):
         if dtype is not None and not dtypes.as_dtype(dtype).is_compatible_with(value.dtype):
-            raise ValueError("Tensor conversion requested dtype %s for Tensor with dtype %s: %r"
-                             % (dtypes.as_dtype(dtype).name, value.dtype.name, value))
+            raise ValueError(_core.messages.tensor_conversion_dtype(
+                dtypes.as_dtype(dtype).name, value.dtype.name, repr(value)))
         return value
     if hasattr(value, "_as_graph_output"):
         return value.value()
@@ -637,12 +632,12 @@ class Graph(object):
 
     def get_operation_by_name(self, name):
         if not isinstance(name, str):
-            raise TypeError("Operation names are strings (or similar), not %s." % type(name).__name__)
+            raise TypeError(_core.messages.operation_name_type(type(name).__name__))
         return self._op(self._c.get_operation_by_name(name))
 
     def get_tensor_by_name(self, name):
         if not isinstance(name, str):
-            raise TypeError("Tensor names are strings (or similar), not %s." % type(name).__name__)
+            raise TypeError(_core.messages.tensor_name_type(type(name).__name__))
         return self._wrap_output(self._c.get_tensor_by_name(name))
 
     def as_graph_element(self, obj, allow_tensor=True, allow_operation=True):
@@ -654,7 +649,7 @@ class Graph(object):
             if allow_operation:
                 return self.get_operation_by_name(obj)
             return self.get_tensor_by_name(obj)
-        raise TypeError("Can not convert a %s into a Tensor or Operation." % type(obj).__name__)
+        raise TypeError(_core.messages.graph_element_type(type(obj).__name__))
 
     def unique_name(self, name, mark_as_used=True):
         return self._c.unique_name(name, mark_as_used)
@@ -798,7 +793,7 @@ def _scope_name_arg(name):
     if isinstance(name, bytes):
         return name.decode()
     if not isinstance(name, str):
-        raise TypeError("expected string or bytes-like object")
+        raise TypeError(_core.messages.scope_name_type())
     return name
 
 
@@ -899,7 +894,7 @@ class _ScopeContext(object):
 
 def _device_context(graph, device_name):
     if callable(device_name):
-        raise NotImplementedError("device functions are not supported yet; pass a device string")
+        raise NotImplementedError(_core.messages.device_function_unsupported())
     if device_name is not None and not isinstance(device_name, str):
         device_name = device_name.to_string()
     return _ScopeContext(graph, lambda: _core.push_device(graph._c, device_name))
@@ -916,7 +911,7 @@ def _control_dependencies_context(graph, control_inputs):
             elif hasattr(c, "_as_graph_output"):
                 c = c.value().op
             if not isinstance(c, Operation):
-                raise TypeError("Control input must be Operation or Tensor: %s" % (c,))
+                raise TypeError(_core.messages.control_input_type(str(c)))
             ops.append(c._c)
     return _ScopeContext(graph, lambda: _core.push_control_dependencies(graph._c, ops))
 
@@ -924,9 +919,8 @@ def _control_dependencies_context(graph, control_inputs):
 def _colocate_context(graph, op, ignore_existing):
     if op is None:
         if not ignore_existing:
-            raise ValueError("Trying to reset colocation (op is None) but ignore_existing is "
-                             "not True")
-        raise NotImplementedError("colocate_with(None, ignore_existing=True) is not supported")
+            raise ValueError(_core.messages.colocation_reset())
+        raise NotImplementedError(_core.messages.colocation_ignore_existing_unsupported())
     if isinstance(op, Tensor):
         op = op.op
     elif hasattr(op, "_as_graph_output"):

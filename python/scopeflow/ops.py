@@ -19,15 +19,14 @@ def _shaped_constant(value, dtype, shape, verify_shape):
     shape = [int(d) for d in _shape_arg(shape)]
     n = int(np.prod(shape)) if shape else 1
     if verify_shape and list(arr.shape) != shape:
-        raise TypeError("Expected Tensor's shape: %s, got %s." % (tuple(shape), arr.shape))
+        raise TypeError(_core.messages.constant_shape_mismatch(str(tuple(shape)), str(arr.shape)))
     flat = arr.reshape(-1)
     if flat.size == n:
         return flat.reshape(shape), dt
     if flat.size == 1:
         return np.full(shape, flat[0], dtype=arr.dtype), dt
     if flat.size > n:
-        raise TypeError("Too many elements provided. Needed at most %d, but received %d" %
-                        (n, flat.size))
+        raise TypeError(_core.messages.too_many_elements(str(n), str(flat.size)))
     # TF 1.x constant: the last value fills the rest.
     out = np.empty(n, dtype=arr.dtype)
     out[:flat.size] = flat
@@ -56,7 +55,7 @@ def _binary(fn, x, y, name):
     if type(x) is Tensor and type(y) is Tensor:  # the common case, kept short
         g = x._g
         if y._g is not g:
-            raise ValueError("%s must be from the same graph as %s." % (y, x))
+            raise ValueError(_core.messages.different_graphs(str(y), str(x)))
         return g._wrap_new(fn(g._c, x._o, y._o, name or ""))
     g = _graph_from_inputs((x, y))
     return g._wrap_new(fn(g._c, _to_input(x), _to_input(y), name or ""))
@@ -116,7 +115,7 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
     dtype = dtypes.as_dtype(dtype)
     if maxval is None:
         if dtype.is_integer:
-            raise ValueError("Must specify maxval for integer dtype %r" % dtype)
+            raise ValueError(_core.messages.random_uniform_maxval(repr(dtype)))
         maxval = 1
     g = get_default_graph()
     return g._wrap_output(_core.random_uniform(g._c, _shape_arg(shape), float(minval),

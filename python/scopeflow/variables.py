@@ -92,7 +92,7 @@ class Variable(_Operators):
                  synchronization=VariableSynchronization.AUTO,
                  aggregation=VariableAggregation.NONE, shape=None):
         if initial_value is None:
-            raise ValueError("initial_value must be specified.")
+            raise ValueError(_core.messages.initial_value_required())
         if collections is not None and not isinstance(collections, (list, tuple, set)):
             raise ValueError(_core.messages.variable_collections_type(
                 str(collections), repr(type(collections))))
@@ -179,7 +179,7 @@ class Variable(_Operators):
         return self is not other
 
     def __iter__(self):
-        raise TypeError("'Variable' object is not iterable.")
+        raise TypeError(_core.messages.variable_not_iterable())
 
 
 VariableV1 = Variable
@@ -430,8 +430,7 @@ class VariableScope(object):
     """tf.VariableScope: the object `with tf.variable_scope(...) as vs` yields."""
 
     def __init__(self, *args, **kwargs):
-        raise TypeError("VariableScope objects come from tf.variable_scope() and "
-                        "tf.get_variable_scope()")
+        raise TypeError(_core.messages.variable_scope_constructed())
 
     @property
     def name(self):

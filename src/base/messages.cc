@@ -308,6 +308,114 @@ std::string variable_collections_type(std::string_view value, std::string_view t
       "type {}",
       value, type_repr);
 }
+// dtypes.as_dtype.
+std::string dtype_not_convertible(std::string_view value) {
+  return fmt::format("Cannot convert value {} to a TensorFlow DType.", value);
+}
+// tensor_shape.TensorShape.as_list.
+std::string shape_as_list_unknown() {
+  return "as_list() is not defined on an unknown TensorShape.";
+}
+// tensor_shape.TensorShape.merge_with.
+std::string shapes_not_compatible(std::string_view a, std::string_view b) {
+  return fmt::format("Shapes {} and {} are not compatible", a, b);
+}
+// tensor_shape.TensorShape.__len__.
+std::string shape_len_unknown() {
+  return "Cannot take the length of Shape with unknown rank.";
+}
+// tensor_shape.TensorShape.__iter__.
+std::string shape_iter_unknown() {
+  return "Cannot iterate over a shape with unknown rank.";
+}
+// scopeflow: not built yet.
+std::string node_def_unavailable() {
+  return "node_def arrives with GraphDef export (issue #5)";
+}
+// scopeflow: not built yet.
+std::string session_unavailable() {
+  return "Session.run arrives with the engine (issue #3)";
+}
+// ops.Tensor.__bool__.
+std::string tensor_as_bool() {
+  return "Using a `tf.Tensor` as a Python `bool` is not allowed. Use `if t is not None:` instead of `if t:` to test if a tensor is defined, and use TensorFlow ops such as tf.cond to execute subgraphs conditioned on the value of a tensor.";
+}
+// ops.Tensor.__iter__.
+std::string tensor_iter_unknown_shape() {
+  return "Cannot iterate over a tensor with unknown shape.";
+}
+// ops.Tensor.__iter__.
+std::string tensor_iter_scalar() {
+  return "Cannot iterate over a scalar tensor.";
+}
+// ops.Tensor.__iter__.
+std::string tensor_iter_unknown_first_dim() {
+  return "Cannot iterate over a tensor with unknown first dimension.";
+}
+// ops._get_graph_from_inputs.
+std::string different_graphs(std::string_view element, std::string_view original) {
+  return fmt::format("{} must be from the same graph as {}.", element, original);
+}
+// tensor_util.make_tensor_proto.
+std::string object_not_convertible(std::string_view type_repr, std::string_view contents) {
+  return fmt::format("Failed to convert object of type {} to Tensor. Contents: {}. Consider casting elements to a supported type.", type_repr, contents);
+}
+// ops.internal_convert_to_tensor.
+std::string operation_to_tensor(std::string_view name, std::string_view dtype) {
+  return fmt::format("Can't convert Operation '{}' to Tensor (target dtype={}, name=None, as_ref=False)", name, dtype);
+}
+// ops.Graph.get_operation_by_name.
+std::string operation_name_type(std::string_view type) {
+  return fmt::format("Operation names are strings (or similar), not {}.", type);
+}
+// ops.Graph.get_tensor_by_name.
+std::string tensor_name_type(std::string_view type) {
+  return fmt::format("Tensor names are strings (or similar), not {}.", type);
+}
+// ops.Graph._as_graph_element_locked.
+std::string graph_element_type(std::string_view type) {
+  return fmt::format("Can not convert a {} into a Tensor or Operation.", type);
+}
+// re.match on a non-string scope name.
+std::string scope_name_type() {
+  return "expected string or bytes-like object";
+}
+// scopeflow: not built yet.
+std::string device_function_unsupported() {
+  return "device functions are not supported yet; pass a device string";
+}
+// ops.Graph.control_dependencies.
+std::string control_input_type(std::string_view value) {
+  return fmt::format("Control input must be Operation or Tensor: {}", value);
+}
+// ops.Graph._colocate_with_for_gradient.
+std::string colocation_reset() {
+  return "Trying to reset colocation (op is None) but ignore_existing is not True";
+}
+// scopeflow: not built yet.
+std::string colocation_ignore_existing_unsupported() {
+  return "colocate_with(None, ignore_existing=True) is not supported";
+}
+// constant_op.constant_v1 (verify_shape).
+std::string constant_shape_mismatch(std::string_view expected, std::string_view got) {
+  return fmt::format("Expected Tensor's shape: {}, got {}.", expected, got);
+}
+// tensor_util.make_tensor_proto.
+std::string too_many_elements(std::string_view needed, std::string_view received) {
+  return fmt::format("Too many elements provided. Needed at most {}, but received {}", needed, received);
+}
+// random_ops.random_uniform.
+std::string random_uniform_maxval(std::string_view dtype) {
+  return fmt::format("Must specify maxval for integer dtype {}", dtype);
+}
+// variables.RefVariable.__iter__.
+std::string variable_not_iterable() {
+  return "'Variable' object is not iterable.";
+}
+// scopeflow: VariableScope is not built directly.
+std::string variable_scope_constructed() {
+  return "VariableScope objects come from tf.variable_scope() and tf.get_variable_scope()";
+}
 // scopeflow's own guards.
 std::string guard_popped_out_of_order(std::string_view kind) {
   return fmt::format(

@@ -2,6 +2,7 @@
 #include "scopeflow/base/shape.h"
 
 #include "scopeflow/base/error.h"
+#include "scopeflow/base/messages.h"
 
 namespace scopeflow {
 
@@ -31,8 +32,7 @@ PartialShape PartialShape::merge_with(const PartialShape& other) const {
   if (!known_rank_) return other;
   if (!other.known_rank_) return *this;
   if (!compatible_with(other))
-    throw Error(Code::kInvalidArgument,
-                "Shapes " + to_string() + " and " + other.to_string() + " are not compatible");
+    throw Error(Code::kInvalidArgument, messages::shapes_not_compatible(to_string(), other.to_string()));
   Dims d = dims_;
   for (size_t i = 0; i < d.size(); ++i)
     if (d[i] < 0) d[i] = other.dims_[i];

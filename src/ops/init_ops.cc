@@ -87,9 +87,10 @@ Initializer constant(const Tensor& value) {
     const int64_t n = out.num_elements(), m = src.num_elements();
     if (m > n && n > 0)
       throw Error(Code::kInvalidArgument,
-                  "Too many elements provided. Needed at most " + std::to_string(n) +
-                      ", but received " + std::to_string(m));
-    if (m == 0 && n > 0) throw Error(Code::kInvalidArgument, "An empty constant cannot fill a shape");
+                  messages::too_many_elements(std::to_string(n), std::to_string(m)));
+    if (m == 0 && n > 0)
+      throw Error(Code::kInvalidArgument,
+                  messages::too_many_elements(std::to_string(n), std::to_string(m)));
     // constant_v1: values in order, the last one repeated to fill the shape.
     for (int64_t i = 0; i < n; ++i) {
       const int64_t j = i < m ? i : m - 1;
