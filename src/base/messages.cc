@@ -416,6 +416,10 @@ std::string variable_not_iterable() {
 std::string variable_scope_constructed() {
   return "VariableScope objects come from tf.variable_scope() and tf.get_variable_scope()";
 }
+// scopeflow: constant_initializer with no values for a non-empty shape.
+std::string empty_constant_fill(std::string_view shape) {
+  return fmt::format("An empty constant cannot fill a tensor of shape {}", shape);
+}
 // scopeflow's own guards.
 std::string guard_popped_out_of_order(std::string_view kind) {
   return fmt::format(

@@ -90,7 +90,7 @@ Initializer constant(const Tensor& value) {
                   messages::too_many_elements(std::to_string(n), std::to_string(m)));
     if (m == 0 && n > 0)
       throw Error(Code::kInvalidArgument,
-                  messages::too_many_elements(std::to_string(n), std::to_string(m)));
+                  messages::empty_constant_fill(PartialShape(dims).to_string()));
     // constant_v1: values in order, the last one repeated to fill the shape.
     for (int64_t i = 0; i < n; ++i) {
       const int64_t j = i < m ? i : m - 1;

@@ -120,6 +120,7 @@ std::string too_many_elements(std::string_view needed, std::string_view received
 std::string random_uniform_maxval(std::string_view dtype);
 std::string variable_not_iterable();
 std::string variable_scope_constructed();
+std::string empty_constant_fill(std::string_view shape);
 // Misuse of scopeflow's own C++ guards (no TF equivalent).
 std::string guard_popped_out_of_order(std::string_view kind);
 std::string graph_mismatch(std::string_view what);
