@@ -2,7 +2,8 @@
 //
 //   cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DSF_PYTHON=OFF
 //   cmake --build build-bench --target naming_bench
-//   ./build-bench/bin/naming_bench --benchmark_repetitions=3 --benchmark_enable_random_interleaving=true
+//   ./build-bench/bin/naming_bench --benchmark_repetitions=3
+//   --benchmark_enable_random_interleaving=true
 //
 // (Random interleaving spreads the noise of a shared machine evenly over the scopeflow and
 // baseline families, which matters for their ratio.)
@@ -39,11 +40,10 @@
 // With the console reporter (the default), a summary of the medians (or the single runs) and
 // of the targets is printed at the end.
 
+#include <absl/container/flat_hash_map.h>
 #include <benchmark/benchmark.h>
 #include <malloc.h>
 #include <unistd.h>
-
-#include <absl/container/flat_hash_map.h>
 
 #include <algorithm>
 #include <charconv>
@@ -87,9 +87,9 @@ std::string with_int(std::string_view prefix, int64_t v) {
 // Per-item CPU time as a counter: value n per iteration, as a rate, inverted → seconds/item.
 void set_per_item(benchmark::State& state, int64_t items_per_iteration, const char* counter) {
   state.SetItemsProcessed(state.iterations() * items_per_iteration);
-  state.counters[counter] =
-      benchmark::Counter(static_cast<double>(items_per_iteration),
-                         benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  state.counters[counter] = benchmark::Counter(
+      static_cast<double>(items_per_iteration),
+      benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 
 // Bytes currently allocated through malloc: small/medium chunks (uordblks) plus mmapped ones
@@ -273,19 +273,20 @@ void BM_GetVariableReuse(benchmark::State& state) {
     sf::Scope create = root.variable_scope("model");
     for (int64_t i = 0; i < nvars; ++i) {
       names.push_back(with_int("w_", i));
-      created.push_back(
-          sf::get_variable(create, names.back(), sf::GetVariableOptions{.shape = sf::PartialShape({2})}));
+      created.push_back(sf::get_variable(create, names.back(),
+                                         sf::GetVariableOptions{.shape = sf::PartialShape({2})}));
     }
   }
-  sf::Scope reuse = root.variable_scope("model", sf::VariableScopeOptions{.reuse = sf::Reuse::kTrue});
+  sf::Scope reuse =
+      root.variable_scope("model", sf::VariableScopeOptions{.reuse = sf::Reuse::kTrue});
   const size_t ops_before = g.num_operations();
   size_t i = 0;
   bool ok = true;
   for (auto _ : state) {
-    sf::Variable v =
-        with_shape ? sf::get_variable(reuse, names[i],
-                                      sf::GetVariableOptions{.shape = sf::PartialShape({2})})
-                   : sf::get_variable(reuse, names[i]);
+    sf::Variable v = with_shape
+                         ? sf::get_variable(reuse, names[i],
+                                            sf::GetVariableOptions{.shape = sf::PartialShape({2})})
+                         : sf::get_variable(reuse, names[i]);
     ok &= v == created[i];
     benchmark::DoNotOptimize(v);
     if (++i == names.size()) i = 0;
@@ -457,11 +458,23 @@ void BM_SameNameBaseline(benchmark::State& state) {
 }  // namespace
 
 BENCHMARK(BM_NestedAdd)->Arg(1'000)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_NestedIdentity)->Arg(1'000)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_NestedIdentity)
+    ->Arg(1'000)
+    ->Arg(100'000)
+    ->Arg(1'000'000)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_BaselineAbsl)->Arg(1'000)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_BaselineStd)->Arg(1'000)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_MemoryNestedAdd)->Arg(100'000)->Arg(1'000'000)->Iterations(1)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_MemoryBaselineAbsl)->Arg(100'000)->Arg(1'000'000)->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_MemoryNestedAdd)
+    ->Arg(100'000)
+    ->Arg(1'000'000)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_MemoryBaselineAbsl)
+    ->Arg(100'000)
+    ->Arg(1'000'000)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_GetVariableReuse)->Args({1, 1})->Args({1000, 1})->Args({1000, 0});
 BENCHMARK(BM_NameScopeGuard);
 BENCHMARK(BM_NameScopeGuardReenter);
@@ -555,24 +568,27 @@ class SummaryReporter : public benchmark::ConsoleReporter {
                    bytes(std::string("BM_MemoryBaselineAbsl/") + n, "beyond_name_B_per_op"));
     }
     if (have("BM_GetVariableReuse/1/1"))
-    std::fprintf(out, "get_variable reuse: %.1f ns (1 var, shape), %.1f ns (1000 vars, shape), "
-                      "%.1f ns (1000 vars, no shape)\n",
-                 ns("BM_GetVariableReuse/1/1", "ns_per_lookup"),
-                 ns("BM_GetVariableReuse/1000/1", "ns_per_lookup"),
-                 ns("BM_GetVariableReuse/1000/0", "ns_per_lookup"));
+      std::fprintf(out,
+                   "get_variable reuse: %.1f ns (1 var, shape), %.1f ns (1000 vars, shape), "
+                   "%.1f ns (1000 vars, no shape)\n",
+                   ns("BM_GetVariableReuse/1/1", "ns_per_lookup"),
+                   ns("BM_GetVariableReuse/1000/1", "ns_per_lookup"),
+                   ns("BM_GetVariableReuse/1000/0", "ns_per_lookup"));
     if (have("BM_NameScopeGuard/"))
-    std::fprintf(out, "name_scope enter/exit: %.1f ns (NameScope guard), %.1f ns (explicit "
-                      "Scope::name_scope), %.1f ns (guard re-entering \"a/b/\")\n",
-                 ns("BM_NameScopeGuard/", "ns_per_enter_exit"),
-                 ns("BM_NameScopeExplicit/", "ns_per_enter_exit"),
-                 ns("BM_NameScopeGuardReenter/", "ns_per_enter_exit"));
+      std::fprintf(out,
+                   "name_scope enter/exit: %.1f ns (NameScope guard), %.1f ns (explicit "
+                   "Scope::name_scope), %.1f ns (guard re-entering \"a/b/\")\n",
+                   ns("BM_NameScopeGuard/", "ns_per_enter_exit"),
+                   ns("BM_NameScopeExplicit/", "ns_per_enter_exit"),
+                   ns("BM_NameScopeGuardReenter/", "ns_per_enter_exit"));
     const double base_growth = ns("BM_SameNameBaseline/100000", "ns_per_name") /
                                ns("BM_SameNameBaseline/10000", "ns_per_name");
     if (have("BM_SameNameBaseline/10000"))
-    std::fprintf(out, "BM_SameNameBaseline (absl map, same names): %.1f ns/name @10^4, %.1f @10^5 "
-                      "(growth %.2f)\n",
-                 ns("BM_SameNameBaseline/10000", "ns_per_name"),
-                 ns("BM_SameNameBaseline/100000", "ns_per_name"), base_growth);
+      std::fprintf(out,
+                   "BM_SameNameBaseline (absl map, same names): %.1f ns/name @10^4, %.1f @10^5 "
+                   "(growth %.2f)\n",
+                   ns("BM_SameNameBaseline/10000", "ns_per_name"),
+                   ns("BM_SameNameBaseline/100000", "ns_per_name"), base_growth);
     for (const char* fam : {"BM_SameName", "BM_SameNameInterleaved"}) {
       const double a = ns(std::string(fam) + "/10000", "ns_per_op");
       const double b = ns(std::string(fam) + "/100000", "ns_per_op");
@@ -591,10 +607,14 @@ class SummaryReporter : public benchmark::ConsoleReporter {
   };
   static double to_ms(benchmark::TimeUnit u) {
     switch (u) {
-      case benchmark::kNanosecond: return 1e-6;
-      case benchmark::kMicrosecond: return 1e-3;
-      case benchmark::kMillisecond: return 1;
-      case benchmark::kSecond: return 1e3;
+      case benchmark::kNanosecond:
+        return 1e-6;
+      case benchmark::kMicrosecond:
+        return 1e-3;
+      case benchmark::kMillisecond:
+        return 1;
+      case benchmark::kSecond:
+        return 1e3;
     }
     return 1;
   }

@@ -1,5 +1,6 @@
 // The README's C++ example, built and run by ctest so that the README stays true.
 #include <iostream>
+
 #include "scopeflow/scopeflow.h"
 
 namespace sf = scopeflow;

@@ -27,9 +27,10 @@ void bind_base(py::module_& m) {
       .def_property_readonly("dtype", [](const Tensor& t) { return static_cast<int>(t.dtype()); })
       .def_property_readonly("shape", [](const Tensor& t) { return t.shape(); })
       .def("__repr__", [](const Tensor& t) { return t.debug_string(); })
-      .def("numpy_bytes", [](const Tensor& t) {
-        return py::bytes(static_cast<const char*>(t.raw()), t.byte_size());
-      })
+      .def("numpy_bytes",
+           [](const Tensor& t) {
+             return py::bytes(static_cast<const char*>(t.raw()), t.byte_size());
+           })
       .def("strings", [](const Tensor& t) { return t.string_data(); });
   // A numeric tensor from raw bytes in row-major order (numpy's tobytes()).
   m.def("make_tensor", [](int dtype, std::vector<int64_t> shape, const py::bytes& data) {
@@ -82,7 +83,8 @@ void bind_base(py::module_& m) {
   msg.def("device_function_unsupported", &messages::device_function_unsupported);
   msg.def("control_input_type", &messages::control_input_type);
   msg.def("colocation_reset", &messages::colocation_reset);
-  msg.def("colocation_ignore_existing_unsupported", &messages::colocation_ignore_existing_unsupported);
+  msg.def("colocation_ignore_existing_unsupported",
+          &messages::colocation_ignore_existing_unsupported);
   msg.def("constant_shape_mismatch", &messages::constant_shape_mismatch);
   msg.def("too_many_elements", &messages::too_many_elements);
   msg.def("random_uniform_maxval", &messages::random_uniform_maxval);

@@ -8,10 +8,14 @@ py::object attr_to_py(const AttrValue& v) {
   return std::visit(
       [](const auto& x) -> py::object {
         using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, DataType>) return py::int_(static_cast<int>(x));
-        else if constexpr (std::is_same_v<T, PartialShape>) return shape_to_py(x);
-        else if constexpr (std::is_same_v<T, std::string>) return py::bytes(x);
-        else if constexpr (std::is_same_v<T, Tensor>) return py::cast(x);
+        if constexpr (std::is_same_v<T, DataType>)
+          return py::int_(static_cast<int>(x));
+        else if constexpr (std::is_same_v<T, PartialShape>)
+          return shape_to_py(x);
+        else if constexpr (std::is_same_v<T, std::string>)
+          return py::bytes(x);
+        else if constexpr (std::is_same_v<T, Tensor>)
+          return py::cast(x);
         else if constexpr (std::is_same_v<T, std::vector<DataType>>) {
           py::list l;
           for (auto t : x) l.append(static_cast<int>(t));
@@ -38,7 +42,8 @@ void bind_graph(py::module_& m) {
       .def_property_readonly("id", &Graph::id)
       .def("num_operations", &Graph::num_operations)
       .def("operation", [](const Graph& g, size_t i) { return g.operation(i); })
-      .def("find_operation", [](const Graph& g, const std::string& n) { return g.find_operation(n); })
+      .def("find_operation",
+           [](const Graph& g, const std::string& n) { return g.find_operation(n); })
       .def("get_operation_by_name",
            [](const Graph& g, const std::string& n) { return g.get_operation_by_name(n); })
       .def("get_tensor_by_name",
@@ -69,19 +74,21 @@ void bind_graph(py::module_& m) {
       .def("output", &Operation::output)
       .def("inputs", &Operation::inputs)
       .def("control_inputs", &Operation::control_inputs)
-      .def("attr", [](const Operation& o, const std::string& key) -> py::object {
-        std::optional<AttrValue> v = o.attr(key);
-        if (!v) {
-          throw py::value_error("Operation '" + std::string(o.name()) + "' has no attr named '" +
-                                key + "'.");
-        }
-        return attr_to_py(*v);
-      })
-      .def("attr_names", [](const Operation& o) {
-        std::vector<std::string> names;
-        for (auto& [k, v] : o.attrs()) names.emplace_back(k);
-        return names;
-      })
+      .def("attr",
+           [](const Operation& o, const std::string& key) -> py::object {
+             std::optional<AttrValue> v = o.attr(key);
+             if (!v) {
+               throw py::value_error("Operation '" + std::string(o.name()) +
+                                     "' has no attr named '" + key + "'.");
+             }
+             return attr_to_py(*v);
+           })
+      .def("attr_names",
+           [](const Operation& o) {
+             std::vector<std::string> names;
+             for (auto& [k, v] : o.attrs()) names.emplace_back(k);
+             return names;
+           })
       .def("repr", &Operation::repr)
       .def("__eq__", [](const Operation& a, const Operation& b) { return a == b; })
       .def("__hash__", [](const Operation& o) { return std::hash<Operation>()(o); });
@@ -122,27 +129,38 @@ void bind_graph(py::module_& m) {
 
   // Collections: Python passes and receives (kind, payload, name) triples so that arbitrary
   // Python objects can live in a collection beside graph elements.
-  m.def("add_to_collection", [](Graph& g, const std::string& key, py::object item,
-                                const std::string& name) {
-    CollectionItem c;
-    if (py::isinstance<Output>(item)) c = CollectionItem::of(item.cast<Output>());
-    else if (py::isinstance<Operation>(item)) c = CollectionItem::of(item.cast<Operation>());
-    else if (py::isinstance<Variable>(item)) c = CollectionItem::of(item.cast<Variable>());
-    else {
-      c.kind = CollectionItem::Kind::kOther;
-      c.user_object = hold(item);
-      c.user_name = name;
-    }
-    g.add_to_collection(key, std::move(c));
-  });
+  m.def("add_to_collection",
+        [](Graph& g, const std::string& key, py::object item, const std::string& name) {
+          CollectionItem c;
+          if (py::isinstance<Output>(item))
+            c = CollectionItem::of(item.cast<Output>());
+          else if (py::isinstance<Operation>(item))
+            c = CollectionItem::of(item.cast<Operation>());
+          else if (py::isinstance<Variable>(item))
+            c = CollectionItem::of(item.cast<Variable>());
+          else {
+            c.kind = CollectionItem::Kind::kOther;
+            c.user_object = hold(item);
+            c.user_name = name;
+          }
+          g.add_to_collection(key, std::move(c));
+        });
   m.def("get_collection", [](const Graph& g, const std::string& key) {
     py::list out;
     for (const CollectionItem& c : g.get_collection(key)) {
       switch (c.kind) {
-        case CollectionItem::Kind::kOperation: out.append(py::cast(c.op)); break;
-        case CollectionItem::Kind::kTensor: out.append(py::cast(c.tensor)); break;
-        case CollectionItem::Kind::kVariable: out.append(py::cast(c.variable)); break;
-        default: out.append(held(c.user_object)); break;
+        case CollectionItem::Kind::kOperation:
+          out.append(py::cast(c.op));
+          break;
+        case CollectionItem::Kind::kTensor:
+          out.append(py::cast(c.tensor));
+          break;
+        case CollectionItem::Kind::kVariable:
+          out.append(py::cast(c.variable));
+          break;
+        default:
+          out.append(held(c.user_object));
+          break;
       }
     }
     return out;
@@ -151,9 +169,8 @@ void bind_graph(py::module_& m) {
   m.def("default_graph", &default_graph_shared);
   m.def("reset_default_graph", &reset_default_graph);
   m.def("push_default_graph", [](std::shared_ptr<Graph> g) { internal::push_default_graph(g); });
-  m.def("pop_default_graph", [](const std::shared_ptr<Graph>& g) {
-    internal::pop_default_graph(g.get());
-  });
+  m.def("pop_default_graph",
+        [](const std::shared_ptr<Graph>& g) { internal::pop_default_graph(g.get()); });
   m.def("default_graph_depth", &internal::default_graph_depth);
 }
 

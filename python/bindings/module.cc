@@ -6,14 +6,26 @@ namespace {
 void translate(const Error& e) {
   switch (e.code()) {
     case Code::kInvalidArgument:
-    case Code::kAlreadyExists: PyErr_SetString(PyExc_ValueError, e.what()); return;
-    case Code::kTypeMismatch: PyErr_SetString(PyExc_TypeError, e.what()); return;
-    case Code::kNotFound: PyErr_SetString(PyExc_KeyError, e.what()); return;
-    case Code::kOutOfRange: PyErr_SetString(PyExc_IndexError, e.what()); return;
-    case Code::kUnimplemented: PyErr_SetString(PyExc_NotImplementedError, e.what()); return;
+    case Code::kAlreadyExists:
+      PyErr_SetString(PyExc_ValueError, e.what());
+      return;
+    case Code::kTypeMismatch:
+      PyErr_SetString(PyExc_TypeError, e.what());
+      return;
+    case Code::kNotFound:
+      PyErr_SetString(PyExc_KeyError, e.what());
+      return;
+    case Code::kOutOfRange:
+      PyErr_SetString(PyExc_IndexError, e.what());
+      return;
+    case Code::kUnimplemented:
+      PyErr_SetString(PyExc_NotImplementedError, e.what());
+      return;
     case Code::kFailedPrecondition:
     case Code::kDataLoss:
-    case Code::kInternal: PyErr_SetString(PyExc_RuntimeError, e.what()); return;
+    case Code::kInternal:
+      PyErr_SetString(PyExc_RuntimeError, e.what());
+      return;
   }
   PyErr_SetString(PyExc_RuntimeError, e.what());
 }

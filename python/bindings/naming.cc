@@ -49,8 +49,8 @@ void bind_naming(py::module_& m) {
                       py::object dt = dtype == DataType::kInvalid
                                           ? py::object(py::none())
                                           : py::object(py::int_(static_cast<int>(dtype)));
-                      py::object sh = shape.fully_defined() ? shape_to_py(shape)
-                                                            : py::object(py::none());
+                      py::object sh =
+                          shape.fully_defined() ? shape_to_py(shape) : py::object(py::none());
                       py::object r = thunk(sh, dt, part_info_to_py(part));
                       return input_from_py(r);
                     };
@@ -68,10 +68,11 @@ void bind_naming(py::module_& m) {
                     i.user_object = hold(user);
                     return i;
                   })
-      .def("with_user", [](Initializer i, py::object user) {
-        i.user_object = hold(user);
-        return i;
-      })
+      .def("with_user",
+           [](Initializer i, py::object user) {
+             i.user_object = hold(user);
+             return i;
+           })
       .def("callable", &Initializer::callable)
       .def_property_readonly("user", [](const Initializer& i) { return held(i.user_object); })
       // Calls a built-in initializer directly (Python's `init(shape, dtype)`), building in the
@@ -91,27 +92,30 @@ void bind_naming(py::module_& m) {
   m.def("init_truncated_normal", &init::truncated_normal);
 
   py::class_<Regularizer>(m, "Regularizer")
-      .def_static("from_callable", [](py::function thunk, py::object user) {
-        Regularizer r;
-        r.user_object = hold(user);
-        r.fn = [thunk](const Scope&, const Variable& v) -> std::optional<Output> {
-          py::object out = thunk(v);
-          if (out.is_none()) return std::nullopt;
-          return out.cast<Output>();
-        };
-        return r;
-      })
+      .def_static("from_callable",
+                  [](py::function thunk, py::object user) {
+                    Regularizer r;
+                    r.user_object = hold(user);
+                    r.fn = [thunk](const Scope&, const Variable& v) -> std::optional<Output> {
+                      py::object out = thunk(v);
+                      if (out.is_none()) return std::nullopt;
+                      return out.cast<Output>();
+                    };
+                    return r;
+                  })
       .def_property_readonly("user", [](const Regularizer& r) { return held(r.user_object); });
 
   py::class_<Partitioner>(m, "Partitioner")
-      .def_static("from_callable", [](py::function thunk, py::object user) {
-        Partitioner p;
-        p.user_object = hold(user);
-        p.fn = [thunk](const PartialShape& shape, DataType dtype) {
-          return thunk(shape_to_py(shape), static_cast<int>(dtype)).cast<std::vector<int64_t>>();
-        };
-        return p;
-      })
+      .def_static("from_callable",
+                  [](py::function thunk, py::object user) {
+                    Partitioner p;
+                    p.user_object = hold(user);
+                    p.fn = [thunk](const PartialShape& shape, DataType dtype) {
+                      return thunk(shape_to_py(shape), static_cast<int>(dtype))
+                          .cast<std::vector<int64_t>>();
+                    };
+                    return p;
+                  })
       .def_property_readonly("user", [](const Partitioner& p) { return held(p.user_object); });
 
   py::class_<GetterArgs>(m, "GetterArgs")
@@ -124,8 +128,10 @@ void bind_naming(py::module_& m) {
             return shape_to_py(*a.shape);
           },
           [](GetterArgs& a, py::object s) {
-            if (s.is_none()) a.shape.reset();
-            else a.shape = shape_from_py(s);
+            if (s.is_none())
+              a.shape.reset();
+            else
+              a.shape = shape_from_py(s);
           })
       .def_property(
           "dtype",
@@ -134,8 +140,10 @@ void bind_naming(py::module_& m) {
             return py::int_(static_cast<int>(*a.dtype));
           },
           [](GetterArgs& a, py::object d) {
-            if (d.is_none()) a.dtype.reset();
-            else a.dtype = static_cast<DataType>(d.cast<int>());
+            if (d.is_none())
+              a.dtype.reset();
+            else
+              a.dtype = static_cast<DataType>(d.cast<int>());
           })
       .def_readwrite("initializer", &GetterArgs::initializer)
       .def_readwrite("regularizer", &GetterArgs::regularizer)
@@ -149,7 +157,8 @@ void bind_naming(py::module_& m) {
       .def_readwrite("validate_shape", &GetterArgs::validate_shape)
       .def_readwrite("use_resource", &GetterArgs::use_resource)
       .def_property(
-          "synchronization", [](const GetterArgs& a) { return static_cast<int>(a.synchronization); },
+          "synchronization",
+          [](const GetterArgs& a) { return static_cast<int>(a.synchronization); },
           [](GetterArgs& a, int s) { a.synchronization = static_cast<Synchronization>(s); })
       .def_readwrite("aggregation", &GetterArgs::aggregation)
       .def_readwrite("defined_at", &GetterArgs::defined_at);
@@ -177,32 +186,44 @@ void bind_naming(py::module_& m) {
       .def_property_readonly("user", [](const CustomGetter& c) { return held(c.user_object); });
 
   py::class_<VariableScope>(m, "VariableScope")
-      .def_property_readonly("id", [](const VariableScope& v) {
-        return reinterpret_cast<uintptr_t>(v.id());
-      })
+      .def_property_readonly(
+          "id", [](const VariableScope& v) { return reinterpret_cast<uintptr_t>(v.id()); })
       .def_property_readonly("name", &VariableScope::name)
       .def_property_readonly("original_name_scope", &VariableScope::original_name_scope)
-      .def_property_readonly("reuse", [](const VariableScope& v) { return static_cast<int>(v.reuse()); })
+      .def_property_readonly("reuse",
+                             [](const VariableScope& v) { return static_cast<int>(v.reuse()); })
       .def("reuse_variables", &VariableScope::reuse_variables)
-      .def_property_readonly("dtype", [](const VariableScope& v) { return static_cast<int>(v.dtype()); })
-      .def_property_readonly("initializer", [](const VariableScope& v) -> py::object {
-        return v.initializer() ? held(v.initializer()->user_object) : py::none();
-      })
-      .def_property_readonly("regularizer", [](const VariableScope& v) -> py::object {
-        return v.regularizer() ? held(v.regularizer()->user_object) : py::none();
-      })
-      .def_property_readonly("partitioner", [](const VariableScope& v) -> py::object {
-        return v.partitioner() ? held(v.partitioner()->user_object) : py::none();
-      })
-      .def_property_readonly("custom_getter", [](const VariableScope& v) -> py::object {
-        return v.custom_getter() ? held(v.custom_getter()->user_object) : py::none();
-      })
-      .def_property_readonly("caching_device", [](const VariableScope& v) -> py::object {
-        return v.caching_device() ? py::cast(*v.caching_device()) : py::none();
-      })
-      .def_property_readonly("use_resource", [](const VariableScope& v) -> py::object {
-        return v.use_resource() ? py::cast(*v.use_resource()) : py::none();
-      })
+      .def_property_readonly("dtype",
+                             [](const VariableScope& v) { return static_cast<int>(v.dtype()); })
+      .def_property_readonly("initializer",
+                             [](const VariableScope& v) -> py::object {
+                               return v.initializer() ? held(v.initializer()->user_object)
+                                                      : py::none();
+                             })
+      .def_property_readonly("regularizer",
+                             [](const VariableScope& v) -> py::object {
+                               return v.regularizer() ? held(v.regularizer()->user_object)
+                                                      : py::none();
+                             })
+      .def_property_readonly("partitioner",
+                             [](const VariableScope& v) -> py::object {
+                               return v.partitioner() ? held(v.partitioner()->user_object)
+                                                      : py::none();
+                             })
+      .def_property_readonly("custom_getter",
+                             [](const VariableScope& v) -> py::object {
+                               return v.custom_getter() ? held(v.custom_getter()->user_object)
+                                                        : py::none();
+                             })
+      .def_property_readonly("caching_device",
+                             [](const VariableScope& v) -> py::object {
+                               return v.caching_device() ? py::cast(*v.caching_device())
+                                                         : py::none();
+                             })
+      .def_property_readonly("use_resource",
+                             [](const VariableScope& v) -> py::object {
+                               return v.use_resource() ? py::cast(*v.use_resource()) : py::none();
+                             })
       .def("set_initializer",
            [](const VariableScope& v, std::optional<Initializer> i) { v.set_initializer(i); })
       .def("set_regularizer",
@@ -211,7 +232,8 @@ void bind_naming(py::module_& m) {
            [](const VariableScope& v, std::optional<Partitioner> p) { v.set_partitioner(p); })
       .def("set_custom_getter",
            [](const VariableScope& v, std::optional<CustomGetter> c) { v.set_custom_getter(c); })
-      .def("set_dtype", [](const VariableScope& v, int t) { v.set_dtype(static_cast<DataType>(t)); })
+      .def("set_dtype",
+           [](const VariableScope& v, int t) { v.set_dtype(static_cast<DataType>(t)); })
       .def("set_caching_device",
            [](const VariableScope& v, std::optional<std::string> d) { v.set_caching_device(d); })
       .def("set_use_resource",
@@ -219,15 +241,16 @@ void bind_naming(py::module_& m) {
 
   m.def("current_variable_scope", [](Graph& g) { return current_scope(g).variable_scope(); });
   m.def("push_name_scope", [](Graph& g, std::optional<std::string> name) {
-    internal::Pushed p = internal::push_name_scope(
-        g, name ? std::optional<std::string_view>(*name) : std::nullopt);
+    internal::Pushed p =
+        internal::push_name_scope(g, name ? std::optional<std::string_view>(*name) : std::nullopt);
     return py::make_tuple(p.token, std::string(p.scope.name_scope_string()));
   });
   m.def("push_variable_scope", [](Graph& g, py::object name_or_scope, py::dict options) {
     VariableScopeOptions o = options_from_py(options);
-    internal::Pushed p = py::isinstance<VariableScope>(name_or_scope)
-                             ? internal::push_variable_scope(g, name_or_scope.cast<VariableScope>(), o)
-                             : internal::push_variable_scope(g, name_or_scope.cast<std::string>(), o);
+    internal::Pushed p =
+        py::isinstance<VariableScope>(name_or_scope)
+            ? internal::push_variable_scope(g, name_or_scope.cast<VariableScope>(), o)
+            : internal::push_variable_scope(g, name_or_scope.cast<std::string>(), o);
     return py::make_tuple(p.token, p.scope.variable_scope());
   });
   m.def("push_default_variable_scope",
@@ -238,8 +261,8 @@ void bind_naming(py::module_& m) {
         });
   m.def("pop_scope", [](Graph& g, uint64_t token) { internal::pop_scope(g, token); });
   m.def("push_device", [](Graph& g, std::optional<std::string> device) {
-    Scope s = current_scope(g).with_device(
-        device ? std::optional<std::string_view>(*device) : std::nullopt);
+    Scope s = current_scope(g).with_device(device ? std::optional<std::string_view>(*device)
+                                                  : std::nullopt);
     return internal::push_scope(s).token;
   });
   m.def("push_colocation", [](Graph& g, const Operation& op, bool ignore_existing) {

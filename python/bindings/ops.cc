@@ -12,12 +12,12 @@ void bind_ops(py::module_& m) {
   m.def("constant", [](Graph& g, const Tensor& v, const std::string& name) {
     return fresh(ops::constant(current_scope(g), v, name));
   });
-  m.def("convert_to_tensor", [](Graph& g, py::object v, const std::string& name,
-                                std::optional<int> dtype) {
-    std::optional<DataType> t;
-    if (dtype) t = static_cast<DataType>(*dtype);
-    return ops::convert_to_tensor(current_scope(g), input_from_py(v), name, t);
-  });
+  m.def("convert_to_tensor",
+        [](Graph& g, py::object v, const std::string& name, std::optional<int> dtype) {
+          std::optional<DataType> t;
+          if (dtype) t = static_cast<DataType>(*dtype);
+          return ops::convert_to_tensor(current_scope(g), input_from_py(v), name, t);
+        });
   m.def("placeholder", [](Graph& g, int dtype, py::object shape, const std::string& name) {
     return fresh(ops::placeholder(current_scope(g), static_cast<DataType>(dtype),
                                   shape_from_py(shape), name));

@@ -7,15 +7,24 @@ namespace scopeflow {
 
 const char* code_name(Code code) {
   switch (code) {
-    case Code::kInvalidArgument: return "invalid argument";
-    case Code::kTypeMismatch: return "type mismatch";
-    case Code::kNotFound: return "not found";
-    case Code::kAlreadyExists: return "already exists";
-    case Code::kFailedPrecondition: return "failed precondition";
-    case Code::kOutOfRange: return "out of range";
-    case Code::kUnimplemented: return "unimplemented";
-    case Code::kDataLoss: return "data loss";
-    case Code::kInternal: return "internal";
+    case Code::kInvalidArgument:
+      return "invalid argument";
+    case Code::kTypeMismatch:
+      return "type mismatch";
+    case Code::kNotFound:
+      return "not found";
+    case Code::kAlreadyExists:
+      return "already exists";
+    case Code::kFailedPrecondition:
+      return "failed precondition";
+    case Code::kOutOfRange:
+      return "out of range";
+    case Code::kUnimplemented:
+      return "unimplemented";
+    case Code::kDataLoss:
+      return "data loss";
+    case Code::kInternal:
+      return "internal";
   }
   return "unknown";
 }

@@ -8,16 +8,22 @@ namespace scopeflow::messages {
 namespace {
 // Python's repr() of a str: single quotes unless the text holds one and no double quote.
 std::string py_repr(std::string_view s) {
-  const bool use_double = s.find('\'') != std::string_view::npos &&
-                          s.find('"') == std::string_view::npos;
+  const bool use_double =
+      s.find('\'') != std::string_view::npos && s.find('"') == std::string_view::npos;
   const char q = use_double ? '"' : '\'';
   std::string out(1, q);
   for (char c : s) {
-    if (c == '\\') out += "\\\\";
-    else if (c == q) { out += '\\'; out += c; }
-    else if (c == '\n') out += "\\n";
-    else if (c == '\t') out += "\\t";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == q) {
+      out += '\\';
+      out += c;
+    } else if (c == '\n')
+      out += "\\n";
+    else if (c == '\t')
+      out += "\\t";
+    else
+      out += c;
   }
   out += q;
   return out;
@@ -111,8 +117,8 @@ std::string input_literal_mismatch(std::string_view dtype, std::string_view arg,
 // ops.convert_to_tensor on a tensor of another dtype.
 std::string tensor_conversion_dtype(std::string_view requested, std::string_view actual,
                                     std::string_view tensor_repr) {
-  return fmt::format("Tensor conversion requested dtype {} for Tensor with dtype {}: {}",
-                     requested, actual, tensor_repr);
+  return fmt::format("Tensor conversion requested dtype {} for Tensor with dtype {}: {}", requested,
+                     actual, tensor_repr);
 }
 // common_shape_fns BroadcastBinaryOpOutputShapeFn, through the C API.
 std::string dimensions_must_be_equal(int64_t a, int64_t b, std::string_view op_name,
@@ -124,8 +130,7 @@ std::string dimensions_must_be_equal(int64_t a, int64_t b, std::string_view op_n
       a, b, op_name, op_type, shape_a, shape_b);
 }
 // array_ops ConcatV2 shape function, through the C API.
-std::string concat_rank_mismatch(std::string_view op_name, std::string_view a,
-                                 std::string_view b) {
+std::string concat_rank_mismatch(std::string_view op_name, std::string_view a, std::string_view b) {
   return fmt::format("Shapes {} and {} are not compatible for '{}' (op: 'ConcatV2')", a, b,
                      op_name);
 }
@@ -243,8 +248,7 @@ std::string partitioned_reuse_dtype_mismatch(std::string_view name, std::string_
       "Trying to reuse partitioned variable {}, but specified dtype {} and found dtype {}.", name,
       requested, found);
 }
-std::string partitioned_reuse_partitions_mismatch(std::string_view name,
-                                                  std::string_view requested,
+std::string partitioned_reuse_partitions_mismatch(std::string_view name, std::string_view requested,
                                                   std::string_view found) {
   return fmt::format(
       "Trying to reuse partitioned variable {}, but specified partitions {} and found "
@@ -321,33 +325,25 @@ std::string shapes_not_compatible(std::string_view a, std::string_view b) {
   return fmt::format("Shapes {} and {} are not compatible", a, b);
 }
 // tensor_shape.TensorShape.__len__.
-std::string shape_len_unknown() {
-  return "Cannot take the length of Shape with unknown rank.";
-}
+std::string shape_len_unknown() { return "Cannot take the length of Shape with unknown rank."; }
 // tensor_shape.TensorShape.__iter__.
-std::string shape_iter_unknown() {
-  return "Cannot iterate over a shape with unknown rank.";
-}
+std::string shape_iter_unknown() { return "Cannot iterate over a shape with unknown rank."; }
 // scopeflow: not built yet.
-std::string node_def_unavailable() {
-  return "node_def arrives with GraphDef export (issue #5)";
-}
+std::string node_def_unavailable() { return "node_def arrives with GraphDef export (issue #5)"; }
 // scopeflow: not built yet.
-std::string session_unavailable() {
-  return "Session.run arrives with the engine (issue #3)";
-}
+std::string session_unavailable() { return "Session.run arrives with the engine (issue #3)"; }
 // ops.Tensor.__bool__.
 std::string tensor_as_bool() {
-  return "Using a `tf.Tensor` as a Python `bool` is not allowed. Use `if t is not None:` instead of `if t:` to test if a tensor is defined, and use TensorFlow ops such as tf.cond to execute subgraphs conditioned on the value of a tensor.";
+  return "Using a `tf.Tensor` as a Python `bool` is not allowed. Use `if t is not None:` instead "
+         "of `if t:` to test if a tensor is defined, and use TensorFlow ops such as tf.cond to "
+         "execute subgraphs conditioned on the value of a tensor.";
 }
 // ops.Tensor.__iter__.
 std::string tensor_iter_unknown_shape() {
   return "Cannot iterate over a tensor with unknown shape.";
 }
 // ops.Tensor.__iter__.
-std::string tensor_iter_scalar() {
-  return "Cannot iterate over a scalar tensor.";
-}
+std::string tensor_iter_scalar() { return "Cannot iterate over a scalar tensor."; }
 // ops.Tensor.__iter__.
 std::string tensor_iter_unknown_first_dim() {
   return "Cannot iterate over a tensor with unknown first dimension.";
@@ -358,11 +354,16 @@ std::string different_graphs(std::string_view element, std::string_view original
 }
 // tensor_util.make_tensor_proto.
 std::string object_not_convertible(std::string_view type_repr, std::string_view contents) {
-  return fmt::format("Failed to convert object of type {} to Tensor. Contents: {}. Consider casting elements to a supported type.", type_repr, contents);
+  return fmt::format(
+      "Failed to convert object of type {} to Tensor. Contents: {}. Consider casting elements to a "
+      "supported type.",
+      type_repr, contents);
 }
 // ops.internal_convert_to_tensor.
 std::string operation_to_tensor(std::string_view name, std::string_view dtype) {
-  return fmt::format("Can't convert Operation '{}' to Tensor (target dtype={}, name=None, as_ref=False)", name, dtype);
+  return fmt::format(
+      "Can't convert Operation '{}' to Tensor (target dtype={}, name=None, as_ref=False)", name,
+      dtype);
 }
 // ops.Graph.get_operation_by_name.
 std::string operation_name_type(std::string_view type) {
@@ -377,9 +378,7 @@ std::string graph_element_type(std::string_view type) {
   return fmt::format("Can not convert a {} into a Tensor or Operation.", type);
 }
 // re.match on a non-string scope name.
-std::string scope_name_type() {
-  return "expected string or bytes-like object";
-}
+std::string scope_name_type() { return "expected string or bytes-like object"; }
 // scopeflow: not built yet.
 std::string device_function_unsupported() {
   return "device functions are not supported yet; pass a device string";
@@ -402,16 +401,15 @@ std::string constant_shape_mismatch(std::string_view expected, std::string_view 
 }
 // tensor_util.make_tensor_proto.
 std::string too_many_elements(std::string_view needed, std::string_view received) {
-  return fmt::format("Too many elements provided. Needed at most {}, but received {}", needed, received);
+  return fmt::format("Too many elements provided. Needed at most {}, but received {}", needed,
+                     received);
 }
 // random_ops.random_uniform.
 std::string random_uniform_maxval(std::string_view dtype) {
   return fmt::format("Must specify maxval for integer dtype {}", dtype);
 }
 // variables.RefVariable.__iter__.
-std::string variable_not_iterable() {
-  return "'Variable' object is not iterable.";
-}
+std::string variable_not_iterable() { return "'Variable' object is not iterable."; }
 // scopeflow: VariableScope is not built directly.
 std::string variable_scope_constructed() {
   return "VariableScope objects come from tf.variable_scope() and tf.get_variable_scope()";

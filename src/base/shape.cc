@@ -32,7 +32,8 @@ PartialShape PartialShape::merge_with(const PartialShape& other) const {
   if (!known_rank_) return other;
   if (!other.known_rank_) return *this;
   if (!compatible_with(other))
-    throw Error(Code::kInvalidArgument, messages::shapes_not_compatible(to_string(), other.to_string()));
+    throw Error(Code::kInvalidArgument,
+                messages::shapes_not_compatible(to_string(), other.to_string()));
   Dims d = dims_;
   for (size_t i = 0; i < d.size(); ++i)
     if (d[i] < 0) d[i] = other.dims_[i];

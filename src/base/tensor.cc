@@ -33,17 +33,28 @@ namespace {
 template <typename F>
 auto visit_numeric(DataType t, F&& f) {
   switch (t) {
-    case DataType::kFloat: return f(float{});
-    case DataType::kDouble: return f(double{});
-    case DataType::kInt32: return f(int32_t{});
-    case DataType::kInt64: return f(int64_t{});
-    case DataType::kBool: return f(bool{});
-    case DataType::kUInt8: return f(uint8_t{});
-    case DataType::kInt8: return f(int8_t{});
-    case DataType::kInt16: return f(int16_t{});
-    case DataType::kUInt16: return f(uint16_t{});
-    case DataType::kUInt32: return f(uint32_t{});
-    case DataType::kUInt64: return f(uint64_t{});
+    case DataType::kFloat:
+      return f(float{});
+    case DataType::kDouble:
+      return f(double{});
+    case DataType::kInt32:
+      return f(int32_t{});
+    case DataType::kInt64:
+      return f(int64_t{});
+    case DataType::kBool:
+      return f(bool{});
+    case DataType::kUInt8:
+      return f(uint8_t{});
+    case DataType::kInt8:
+      return f(int8_t{});
+    case DataType::kInt16:
+      return f(int16_t{});
+    case DataType::kUInt16:
+      return f(uint16_t{});
+    case DataType::kUInt32:
+      return f(uint32_t{});
+    case DataType::kUInt64:
+      return f(uint64_t{});
     default:
       throw Error(Code::kUnimplemented, "No numeric access for dtype " + dtype_name(t));
   }
@@ -57,7 +68,10 @@ float half_to_float(uint16_t h) {
       bits = sign;
     } else {  // subnormal: normalize
       exp = 127 - 15 + 1;
-      while (!(mant & 0x400)) { mant <<= 1; --exp; }
+      while (!(mant & 0x400)) {
+        mant <<= 1;
+        --exp;
+      }
       bits = sign | (exp << 23) | ((mant & 0x3ff) << 13);
     }
   } else if (exp == 31) {
@@ -122,10 +136,18 @@ Tensor Tensor::cast(DataType to) const {
   for (int64_t i = 0; i < num_elements_; ++i) {
     const double v = as_double(i);
     switch (to) {
-      case DataType::kHalf: out.data<uint16_t>()[i] = float_to_half(static_cast<float>(v)); break;
-      case DataType::kBFloat16: out.data<uint16_t>()[i] = float_to_bf16(static_cast<float>(v)); break;
-      case DataType::kComplex64: out.data<std::complex<float>>()[i] = static_cast<float>(v); break;
-      case DataType::kComplex128: out.data<std::complex<double>>()[i] = v; break;
+      case DataType::kHalf:
+        out.data<uint16_t>()[i] = float_to_half(static_cast<float>(v));
+        break;
+      case DataType::kBFloat16:
+        out.data<uint16_t>()[i] = float_to_bf16(static_cast<float>(v));
+        break;
+      case DataType::kComplex64:
+        out.data<std::complex<float>>()[i] = static_cast<float>(v);
+        break;
+      case DataType::kComplex128:
+        out.data<std::complex<double>>()[i] = v;
+        break;
       default:
         visit_numeric(to, [&](auto tag) {
           using T = decltype(tag);
@@ -148,8 +170,10 @@ std::string Tensor::debug_string(int max_elements) const {
   std::string s = fmt::format("Tensor<{} {}>[", dtype_name(dtype_), partial_shape().to_string());
   for (int64_t i = 0; i < num_elements_ && i < max_elements; ++i) {
     if (i) s += ", ";
-    if (dtype_ == DataType::kString) s += (*strings_)[i];
-    else s += fmt::format("{}", as_double(i));
+    if (dtype_ == DataType::kString)
+      s += (*strings_)[i];
+    else
+      s += fmt::format("{}", as_double(i));
   }
   if (num_elements_ > max_elements) s += ", ...";
   return s + "]";

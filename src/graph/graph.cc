@@ -4,10 +4,10 @@
 #include <charconv>
 #include <regex>
 
+#include "../naming/scope_stack_internal.h"
 #include "scopeflow/base/error.h"
 #include "scopeflow/base/messages.h"
 #include "scopeflow/naming/guards.h"
-#include "../naming/scope_stack_internal.h"
 
 namespace scopeflow {
 
@@ -55,9 +55,7 @@ bool valid_scope_name(std::string_view name) {
 }
 }  // namespace internal
 
-Graph::Graph() : id_(g_next_graph_id.fetch_add(1)), names_(&arena_) {
-  devices_.emplace_back();
-}
+Graph::Graph() : id_(g_next_graph_id.fetch_add(1)), names_(&arena_) { devices_.emplace_back(); }
 
 void Graph::store_shape(internal::NodeData::OutputInfo& info, const PartialShape& shape) {
   info.rank = shape.rank();
@@ -95,8 +93,7 @@ std::string_view Graph::unique_full_name(std::string_view full_name, bool mark_a
   return names_.unique(full_name, mark_as_used);
 }
 
-uint16_t Graph::intern_small(internal::StableVector<std::string_view>& table,
-                             std::string_view s) {
+uint16_t Graph::intern_small(internal::StableVector<std::string_view>& table, std::string_view s) {
   // Op types and attr names are few: a linear scan of a plain vector (the table itself is
   // read lock-free by index, so it cannot be a std::vector). Caller holds the lock.
   std::vector<std::string_view>& list = &table == &types_ ? type_list_ : attr_list_;
@@ -117,8 +114,7 @@ Operation Graph::create_op(const Scope& scope, std::string_view type, std::strin
   if (finalized()) throw Error(Code::kFailedPrecondition, messages::graph_finalized());
   if (name.empty()) name = type;
   for (const Output& in : inputs)
-    if (in.graph() != this)
-      throw Error(Code::kInvalidArgument, messages::graph_mismatch(in.str()));
+    if (in.graph() != this) throw Error(Code::kInvalidArgument, messages::graph_mismatch(in.str()));
   for (const Operation& c : control_inputs)
     if (c.graph() != this)
       throw Error(Code::kInvalidArgument,
@@ -253,7 +249,7 @@ Operation Graph::create_op(const Scope& scope, std::string_view type, std::strin
     nd.device = it->second;
   }
 
-    nodes_.emplace_back(nd);
+  nodes_.emplace_back(nd);
   if (!bound && !names_.bind_node(stored, index)) unregistered_nodes_.emplace(stored, index);
   for (const auto& c : controllers) c->created.insert(index);
   num_nodes_.store(index + 1, std::memory_order_release);

@@ -46,11 +46,16 @@ namespace {
 AttrValue stored_value(const internal::NodeData::StoredAttr& a) {
   using Kind = internal::NodeData::StoredAttr::Kind;
   switch (a.kind) {
-    case Kind::kInt: return a.i;
-    case Kind::kFloat: return a.f;
-    case Kind::kBool: return a.b;
-    case Kind::kType: return a.t;
-    case Kind::kOther: return *a.other;
+    case Kind::kInt:
+      return a.i;
+    case Kind::kFloat:
+      return a.f;
+    case Kind::kBool:
+      return a.b;
+    case Kind::kType:
+      return a.t;
+    case Kind::kOther:
+      return *a.other;
   }
   return int64_t{0};
 }
@@ -99,11 +104,16 @@ std::string Output::repr() const {
 
 std::string CollectionItem::name() const {
   switch (kind) {
-    case Kind::kOperation: return std::string(op.name());
-    case Kind::kTensor: return tensor.name();
-    case Kind::kVariable: return variable.name();
-    case Kind::kPartitionedVariable: return user_name;
-    case Kind::kOther: return user_name;
+    case Kind::kOperation:
+      return std::string(op.name());
+    case Kind::kTensor:
+      return tensor.name();
+    case Kind::kVariable:
+      return variable.name();
+    case Kind::kPartitionedVariable:
+      return user_name;
+    case Kind::kOther:
+      return user_name;
   }
   return {};
 }
@@ -111,10 +121,14 @@ std::string CollectionItem::name() const {
 bool CollectionItem::operator==(const CollectionItem& o) const {
   if (kind != o.kind) return false;
   switch (kind) {
-    case Kind::kOperation: return op == o.op;
-    case Kind::kTensor: return tensor == o.tensor;
-    case Kind::kVariable: return variable == o.variable;
-    default: return user_object == o.user_object && user_name == o.user_name;
+    case Kind::kOperation:
+      return op == o.op;
+    case Kind::kTensor:
+      return tensor == o.tensor;
+    case Kind::kVariable:
+      return variable == o.variable;
+    default:
+      return user_object == o.user_object && user_name == o.user_name;
   }
 }
 

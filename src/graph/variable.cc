@@ -79,21 +79,21 @@ Variable make_variable(const Scope& scope, const Initializer& init, const Variab
   Scope vs = base.name_scope(o.name.empty() ? std::string_view("Variable") : o.name);
   // A callable initial value is built under TF's attr scope {_class: loc:@<name>}, which
   // also covers the VariableV2 op itself.
-  Scope var_scope = init.callable()
-                        ? internal::with_colocation_groups(
-                              vs, {"loc:@" + std::string(vs.name_stack())})
-                        : vs;
+  Scope var_scope = init.callable() ? internal::with_colocation_groups(
+                                          vs, {"loc:@" + std::string(vs.name_stack())})
+                                    : vs;
   Output initial;
   if (init.callable()) {
     Scope is = var_scope.name_scope("Initializer").with_device(std::nullopt);
     ScopeGuard guard(is);
-    Input value = init.fn(is, PartialShape::unknown(), o.dtype.value_or(DataType::kInvalid), nullptr);
+    Input value =
+        init.fn(is, PartialShape::unknown(), o.dtype.value_or(DataType::kInvalid), nullptr);
     initial = ops::convert_to_tensor(is, value, "initial_value", o.dtype);
   } else if (init.tensor) {
     initial = ops::convert_to_tensor(vs, *init.tensor, "initial_value", o.dtype);
   } else {
-    initial = ops::convert_to_tensor(vs, Input(*init.value, /*literal=*/true), "initial_value",
-                                     o.dtype);
+    initial =
+        ops::convert_to_tensor(vs, Input(*init.value, /*literal=*/true), "initial_value", o.dtype);
   }
   PartialShape shape = o.validate_shape ? initial.shape() : PartialShape::unknown();
   if (o.validate_shape && !shape.fully_defined())
@@ -154,13 +154,13 @@ Variable single_variable(const Scope& root, const GetterArgs& a,
       throw Error(Code::kInvalidArgument,
                   messages::variable_already_exists(a.name, found->defined_at()));
     if (!shape.compatible_with(found->shape()))
-      throw Error(Code::kInvalidArgument,
-                  messages::share_shape_mismatch(a.name, shape.to_string(),
-                                                 found->shape().to_string()));
+      throw Error(
+          Code::kInvalidArgument,
+          messages::share_shape_mismatch(a.name, shape.to_string(), found->shape().to_string()));
     if (!dtype_compatible(dtype, found->dtype()))
-      throw Error(Code::kInvalidArgument,
-                  messages::share_dtype_mismatch(a.name, dtype_name(dtype),
-                                                 dtype_name(found->dtype())));
+      throw Error(
+          Code::kInvalidArgument,
+          messages::share_dtype_mismatch(a.name, dtype_name(dtype), dtype_name(found->dtype())));
     return *found;
   }
   if (a.reuse == Reuse::kTrue)
@@ -262,8 +262,8 @@ PartitionedVariable partitioned_variable(const Scope& root, const GetterArgs& a)
                                                              dtype_name(existing->dtype)));
     if (partitions && *partitions != existing->partitions)
       throw Error(Code::kInvalidArgument,
-                  messages::partitioned_reuse_partitions_mismatch(
-                      a.name, list_text(*partitions), list_text(existing->partitions)));
+                  messages::partitioned_reuse_partitions_mismatch(a.name, list_text(*partitions),
+                                                                  list_text(existing->partitions)));
     return *existing;
   }
   if (a.reuse == Reuse::kTrue)
@@ -300,10 +300,10 @@ PartitionedVariable partitioned_variable(const Scope& root, const GetterArgs& a)
       Scope pi = root.name_scope(pa.name + "/PartitionedInitializer");
       if (a.initializer && !a.initializer->callable()) {
         ScopeGuard guard(pi);
-        Output whole = a.initializer->tensor
-                           ? *a.initializer->tensor
-                           : ops::convert_to_tensor(pi, Input(*a.initializer->value, true),
-                                                    "Const", dtype);
+        Output whole =
+            a.initializer->tensor
+                ? *a.initializer->tensor
+                : ops::convert_to_tensor(pi, Input(*a.initializer->value, true), "Const", dtype);
         auto int32s = [](const std::vector<int64_t>& v) {
           return Tensor::vector(std::vector<int32_t>(v.begin(), v.end()));
         };
@@ -335,8 +335,8 @@ VariableResult true_getter(const Scope& root, const GetterArgs& a) {
 
 }  // namespace
 
-VariableResult get_variable_result(const Scope& scope, std::string_view name,
-                                   GetVariableOptions o, std::source_location loc) {
+VariableResult get_variable_result(const Scope& scope, std::string_view name, GetVariableOptions o,
+                                   std::source_location loc) {
   const VariableScope& vs = scope.variable_scope();
   if (!o.regularizer) o.regularizer = vs.regularizer();
   if (!o.caching_device) o.caching_device = vs.caching_device();
@@ -359,8 +359,7 @@ VariableResult get_variable_result(const Scope& scope, std::string_view name,
     }
     if (init_dtype != base_dtype(*o.dtype))
       throw Error(Code::kInvalidArgument,
-                  messages::initializer_dtype_mismatch(dtype_str(init_dtype),
-                                                       dtype_str(*o.dtype)));
+                  messages::initializer_dtype_mismatch(dtype_str(init_dtype), dtype_str(*o.dtype)));
   }
   if (!o.initializer) o.initializer = vs.initializer();
   if (!o.dtype) o.dtype = vs.dtype();
@@ -380,8 +379,9 @@ VariableResult get_variable_result(const Scope& scope, std::string_view name,
   args.use_resource = o.use_resource;
   args.synchronization = o.synchronization;
   args.aggregation = o.aggregation;
-  args.defined_at = o.defined_at ? std::move(o.defined_at)
-                                 : std::function<std::string()>([loc] { return location_text(loc); });
+  args.defined_at = o.defined_at
+                        ? std::move(o.defined_at)
+                        : std::function<std::string()>([loc] { return location_text(loc); });
 
   Getter getter = [root](const GetterArgs& a) { return true_getter(root, a); };
   if (o.custom_getter && o.custom_getter->fn) return o.custom_getter->fn(getter, args);
@@ -400,8 +400,7 @@ Variable get_variable(const Scope& scope, std::string_view name, GetVariableOpti
 }
 
 PartitionedVariable get_partitioned_variable(const Scope& scope, std::string_view name,
-                                             GetVariableOptions options,
-                                             std::source_location loc) {
+                                             GetVariableOptions options, std::source_location loc) {
   VariableResult r = get_variable_result(scope, name, std::move(options), loc);
   if (!r.partitioned)
     throw Error(Code::kTypeMismatch, "get_variable did not produce a partitioned variable");

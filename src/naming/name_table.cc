@@ -1,7 +1,6 @@
 // NameTable: TF 1.15's unique_name with case folding, made linear by a per-key scan hint.
 #include "scopeflow/naming/name_table.h"
 
-
 #include <algorithm>
 #include <charconv>
 #include <cstring>
@@ -40,7 +39,8 @@ inline uint64_t tail_word(std::string_view s, size_t i) {
   if (n >= 8) return load8(s.data() + n - 8);
   if (n >= 4) return load4(s.data()) | (load4(s.data() + n - 4) << 32);
   uint64_t v = 0;
-  for (size_t k = 0; k < n; ++k) v |= static_cast<uint64_t>(static_cast<unsigned char>(s[k])) << (8 * k);
+  for (size_t k = 0; k < n; ++k)
+    v |= static_cast<uint64_t>(static_cast<unsigned char>(s[k])) << (8 * k);
   return v;
 }
 

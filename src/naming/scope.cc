@@ -4,13 +4,13 @@
 
 #include <algorithm>
 
+#include "scope_stack_internal.h"
 #include "scopeflow/base/device.h"
 #include "scopeflow/base/error.h"
 #include "scopeflow/base/messages.h"
 #include "scopeflow/graph/graph.h"
 #include "scopeflow/naming/guards.h"
 #include "scopeflow/naming/scope_tree.h"
-#include "scope_stack_internal.h"
 
 namespace scopeflow {
 
@@ -153,8 +153,8 @@ VarScopeEntry enter_variable_scope_by_name(const Scope& parent, ThreadScopes& ts
 
 // variable_scope(vs) → name scope of vs's last component + _pure_variable_scope(vs).
 VarScopeEntry enter_variable_scope_by_object(const Scope& parent, ThreadScopes& ts,
-                                             const VariableScope& vs,
-                                             const VariableScopeOptions& o, bool explicit_style) {
+                                             const VariableScope& vs, const VariableScopeOptions& o,
+                                             bool explicit_style) {
   const std::string& full = vs.name();
   const std::string_view last = base_of_name(full);
   Scope ns = parent;
@@ -217,9 +217,14 @@ Pushed push_frame(Graph& g, Frame::Kind kind, Scope scope, ExitAction exit) {
 
 void run_exit(ThreadScopes& ts, Frame& f) {
   switch (f.exit.kind) {
-    case ExitAction::Kind::kNone: break;
-    case ExitAction::Kind::kClosePrefix: close_variable_subscopes(ts.counts, f.exit.prefix); break;
-    case ExitAction::Kind::kRestoreCounts: ts.counts = std::move(f.exit.saved); break;
+    case ExitAction::Kind::kNone:
+      break;
+    case ExitAction::Kind::kClosePrefix:
+      close_variable_subscopes(ts.counts, f.exit.prefix);
+      break;
+    case ExitAction::Kind::kRestoreCounts:
+      ts.counts = std::move(f.exit.saved);
+      break;
   }
 }
 }  // namespace
@@ -301,9 +306,7 @@ Graph& Scope::graph() const {
 }
 std::string_view Scope::name_stack() const { return s_->name_stack; }
 bool Scope::name_stack_is_none() const { return s_->name_none; }
-std::string_view Scope::name_scope_string() const {
-  return s_->yielded;
-}
+std::string_view Scope::name_scope_string() const { return s_->yielded; }
 const VariableScope& Scope::variable_scope() const { return s_->var_scope; }
 std::vector<Operation> Scope::control_dependencies() const {
   std::vector<Operation> out;
@@ -315,8 +318,8 @@ std::vector<Operation> Scope::control_dependencies() const {
 std::string_view Scope::device() const { return s_->device; }
 
 Scope Scope::name_scope(std::string_view name) const {
-  return internal::enter_name_scope(*this, name.empty() ? std::nullopt
-                                                        : std::optional<std::string_view>(name));
+  return internal::enter_name_scope(
+      *this, name.empty() ? std::nullopt : std::optional<std::string_view>(name));
 }
 
 Scope Scope::name_scope(std::optional<std::string_view> name, std::string_view default_name) const {
@@ -466,8 +469,6 @@ std::unique_ptr<VariableScopeGuard> VariableScopeGuard::with_default_name(
   return g;
 }
 
-ScopeGuard::ScopeGuard(const Scope& scope) {
-  adopt(scope.graph(), internal::push_scope(scope));
-}
+ScopeGuard::ScopeGuard(const Scope& scope) { adopt(scope.graph(), internal::push_scope(scope)); }
 
 }  // namespace scopeflow

@@ -1,12 +1,12 @@
 // The per-graph, per-thread scope state behind the RAII guards and Python's `with` blocks.
 #pragma once
 
+#include <absl/container/flat_hash_map.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <absl/container/flat_hash_map.h>
 
 #include "scopeflow/naming/scope.h"
 
@@ -20,8 +20,8 @@ using ScopeCounts = absl::flat_hash_map<std::string, int64_t>;
 struct ExitAction {
   enum class Kind { kNone, kClosePrefix, kRestoreCounts };
   Kind kind = Kind::kNone;
-  std::string prefix;      // kClosePrefix: zero every counter under "<prefix>/"
-  ScopeCounts saved;       // kRestoreCounts: the counters when the scope object was entered
+  std::string prefix;  // kClosePrefix: zero every counter under "<prefix>/"
+  ScopeCounts saved;   // kRestoreCounts: the counters when the scope object was entered
 };
 
 /// One entry of a thread's stack: the scope that is current while it is open.

@@ -1,9 +1,9 @@
 // Builds the tree of name scopes spelled by a graph's op names (see scope_tree.h).
 #include "scopeflow/naming/scope_tree.h"
 
-#include <cstdint>
-
 #include <absl/container/flat_hash_map.h>
+
+#include <cstdint>
 
 #include "scopeflow/graph/graph.h"
 #include "scopeflow/graph/handles.h"

@@ -13,8 +13,8 @@ namespace scopeflow::init {
 namespace {
 std::vector<int64_t> dims_of(const PartialShape& shape) {
   if (!shape.fully_defined())
-    throw Error(Code::kInvalidArgument, "The initializer needs a fully defined shape, got " +
-                                            shape.to_string());
+    throw Error(Code::kInvalidArgument,
+                "The initializer needs a fully defined shape, got " + shape.to_string());
   return std::vector<int64_t>(shape.dims().begin(), shape.dims().end());
 }
 
@@ -49,9 +49,12 @@ Initializer variance_scaling(double scale, const std::string& mode, const std::s
     std::vector<int64_t> dims = dims_of(shape);
     auto [fan_in, fan_out] = fans(part ? part->full_shape : dims);
     double sc = scale;
-    if (mode == "fan_in") sc /= std::max(1.0, fan_in);
-    else if (mode == "fan_out") sc /= std::max(1.0, fan_out);
-    else sc /= std::max(1.0, (fan_in + fan_out) / 2.0);
+    if (mode == "fan_in")
+      sc /= std::max(1.0, fan_in);
+    else if (mode == "fan_out")
+      sc /= std::max(1.0, fan_out);
+    else
+      sc /= std::max(1.0, (fan_in + fan_out) / 2.0);
     if (distribution == "normal" || distribution == "truncated_normal")
       return ops::truncated_normal(s, dims, 0.0, std::sqrt(sc) / .87962566103423978, dtype, seed);
     if (distribution == "untruncated_normal")

@@ -55,11 +55,16 @@ Broadcast broadcast(const PartialShape& a, const PartialShape& b) {
   for (int i = 0; i < r; ++i) {
     const int ia = a.rank() - r + i, ib = b.rank() - r + i;
     const int64_t da = ia >= 0 ? a.dim(ia) : 1, db = ib >= 0 ? b.dim(ib) : 1;
-    if (da == 1) d[i] = db;
-    else if (db == 1) d[i] = da;
-    else if (da < 0 || db < 0) d[i] = da < 0 ? (db < 0 ? -1 : db) : da;
-    else if (da == db) d[i] = da;
-    else return {PartialShape::unknown(), false, da, db};
+    if (da == 1)
+      d[i] = db;
+    else if (db == 1)
+      d[i] = da;
+    else if (da < 0 || db < 0)
+      d[i] = da < 0 ? (db < 0 ? -1 : db) : da;
+    else if (da == db)
+      d[i] = da;
+    else
+      return {PartialShape::unknown(), false, da, db};
   }
   return {PartialShape(std::move(d))};
 }
@@ -133,10 +138,9 @@ Output binary(const Scope& s, std::string_view type, const Input& x, const Input
                                                 dtype_name(t), "x"));
   } else {
     if (!literal_converts(y.value().dtype(), t))
-      throw Error(Code::kTypeMismatch,
-                  messages::input_literal_mismatch(dtype_name(t), "y", type,
-                                                   literal_text(y.value()),
-                                                   python_type_of(y.value().dtype())));
+      throw Error(Code::kTypeMismatch, messages::input_literal_mismatch(
+                                           dtype_name(t), "y", type, literal_text(y.value()),
+                                           python_type_of(y.value().dtype())));
     yo = convert_to_tensor(os, y, "y", t);
   }
   Broadcast b = broadcast(xo.shape(), yo.shape());
@@ -175,9 +179,8 @@ Output convert_to_tensor(const Scope& scope, const Input& in, std::string_view n
   if (in.is_tensor()) {
     if (dtype && base_dtype(in.tensor().dtype()) != base_dtype(*dtype))
       throw Error(Code::kInvalidArgument,
-                  messages::tensor_conversion_dtype(dtype_name(*dtype),
-                                                    dtype_name(in.tensor().dtype()),
-                                                    in.tensor().repr()));
+                  messages::tensor_conversion_dtype(
+                      dtype_name(*dtype), dtype_name(in.tensor().dtype()), in.tensor().repr()));
     return in.tensor();
   }
   Tensor v = in.value();
@@ -197,7 +200,8 @@ Output convert_to_tensor(const Scope& scope, const Input& in, std::string_view n
 Output constant(const Scope& scope, const Tensor& value, std::string_view name) {
   const Attr attrs[] = {{"value", value}, {"dtype", value.dtype()}};
   const OS outs[] = {{value.dtype(), value.partial_shape()}};
-  return scope.graph().create_op(scope, "Const", name.empty() ? "Const" : name, {}, attrs, outs)
+  return scope.graph()
+      .create_op(scope, "Const", name.empty() ? "Const" : name, {}, attrs, outs)
       .output(0);
 }
 
@@ -257,7 +261,8 @@ std::optional<std::vector<int64_t>> const_ints(const Output& t) {
   if (t.op().type() != "Const") return std::nullopt;
   const Tensor v = std::get<Tensor>(*t.op().attr("value"));
   std::vector<int64_t> out;
-  for (int64_t i = 0; i < v.num_elements(); ++i) out.push_back(static_cast<int64_t>(v.as_double(i)));
+  for (int64_t i = 0; i < v.num_elements(); ++i)
+    out.push_back(static_cast<int64_t>(v.as_double(i)));
   return out;
 }
 }  // namespace
@@ -271,7 +276,8 @@ Output slice(const Scope& scope, const Input& input, const Input& begin, const I
   const PartialShape in_shape = in.shape();
   PartialShape shape = PartialShape::unknown_of_rank(in_shape.rank());
   auto bv = const_ints(b), sv = const_ints(sz);
-  if (!in_shape.known_rank() && sv) shape = PartialShape::unknown_of_rank(static_cast<int>(sv->size()));
+  if (!in_shape.known_rank() && sv)
+    shape = PartialShape::unknown_of_rank(static_cast<int>(sv->size()));
   if (bv && sv && in_shape.known_rank() && static_cast<int>(sv->size()) == in_shape.rank()) {
     PartialShape::Dims d;
     for (int i = 0; i < in_shape.rank(); ++i) {
@@ -300,13 +306,12 @@ Output concat(const Scope& scope, const std::vector<Input>& values, int64_t axis
   std::vector<Output> ins;
   DataType t = DataType::kInvalid;
   for (const Input& v : values) {
-    ins.push_back(convert_to_tensor(os, v, "values", t == DataType::kInvalid
-                                                         ? std::nullopt
-                                                         : std::optional<DataType>(t)));
+    ins.push_back(convert_to_tensor(
+        os, v, "values", t == DataType::kInvalid ? std::nullopt : std::optional<DataType>(t)));
     if (t == DataType::kInvalid) t = base_dtype(ins.back().dtype());
   }
-  ins.push_back(convert_to_tensor(os, Tensor::scalar(static_cast<int32_t>(axis)), "axis",
-                                  DataType::kInt32));
+  ins.push_back(
+      convert_to_tensor(os, Tensor::scalar(static_cast<int32_t>(axis)), "axis", DataType::kInt32));
   // Shape: the inputs agree off the axis and add up along it.
   PartialShape shape = PartialShape::unknown();
   for (size_t i = 0; i + 1 < ins.size(); ++i) {
@@ -325,8 +330,8 @@ Output concat(const Scope& scope, const std::vector<Input>& values, int64_t axis
     }
     if (!shape.known_rank()) continue;
     if (shape.rank() != r)
-      throw Error(Code::kInvalidArgument,
-                  messages::concat_rank_mismatch(os.name_stack(), shape.to_string(), s.to_string()));
+      throw Error(Code::kInvalidArgument, messages::concat_rank_mismatch(
+                                              os.name_stack(), shape.to_string(), s.to_string()));
     PartialShape::Dims d = shape.dims();
     for (int k = 0; k < r; ++k) {
       if (k == ax) {
@@ -334,16 +339,14 @@ Output concat(const Scope& scope, const std::vector<Input>& values, int64_t axis
       } else if (d[k] < 0) {
         d[k] = s.dim(k);
       } else if (s.dim(k) >= 0 && s.dim(k) != d[k]) {
-        throw Error(Code::kInvalidArgument,
-                    messages::concat_rank_mismatch(os.name_stack(), shape.to_string(),
-                                                   s.to_string()));
+        throw Error(Code::kInvalidArgument, messages::concat_rank_mismatch(
+                                                os.name_stack(), shape.to_string(), s.to_string()));
       }
     }
     shape = PartialShape(std::move(d));
   }
-  const Attr attrs[] = {{"N", static_cast<int64_t>(values.size())},
-                        {"T", t},
-                        {"Tidx", DataType::kInt32}};
+  const Attr attrs[] = {
+      {"N", static_cast<int64_t>(values.size())}, {"T", t}, {"Tidx", DataType::kInt32}};
   const OS outs[] = {{t, shape}};
   return finish(os, "ConcatV2", ins, attrs, outs).output(0);
 }
@@ -358,7 +361,8 @@ Output fill(const Scope& scope, const Input& dims, const Input& value, std::stri
   if (known) {
     const Tensor& t = std::get<Tensor>(*known);
     PartialShape::Dims dd;
-    for (int64_t i = 0; i < t.num_elements(); ++i) dd.push_back(static_cast<int64_t>(t.as_double(i)));
+    for (int64_t i = 0; i < t.num_elements(); ++i)
+      dd.push_back(static_cast<int64_t>(t.as_double(i)));
     shape = PartialShape(std::move(dd));
   } else if (d.shape().known_rank() && d.shape().rank() == 1 && d.shape().dim(0) >= 0) {
     shape = PartialShape::unknown_of_rank(static_cast<int>(d.shape().dim(0)));
@@ -452,11 +456,13 @@ Output random_raw(const Scope& scope, std::string_view type, const Input& shape,
   if (sh.op().type() == "Const") {
     const Tensor t = std::get<Tensor>(*sh.op().attr("value"));
     PartialShape::Dims d;
-    for (int64_t i = 0; i < t.num_elements(); ++i) d.push_back(static_cast<int64_t>(t.as_double(i)));
+    for (int64_t i = 0; i < t.num_elements(); ++i)
+      d.push_back(static_cast<int64_t>(t.as_double(i)));
     out = PartialShape(std::move(d));
   }
   const Output ins[] = {sh};
-  const Attr attrs[] = {{"seed", seed}, {"seed2", seed2}, {"dtype", dtype}, {"T", DataType::kInt32}};
+  const Attr attrs[] = {
+      {"seed", seed}, {"seed2", seed2}, {"dtype", dtype}, {"T", DataType::kInt32}};
   const OS outs[] = {{dtype, out}};
   return finish(os, type, ins, attrs, outs).output(0);
 }
@@ -503,8 +509,8 @@ namespace {
 // random_normal and truncated_normal: shape, mean, stddev, the random op, `rnd * stddev` (mul)
 // and the final Add named after the scope.
 Output scaled_normal(const Scope& scope, std::string_view type, std::string_view default_name,
-                     const std::vector<int64_t>& shape, double mean, double stddev,
-                     DataType dtype, std::optional<int64_t> seed, std::string_view name) {
+                     const std::vector<int64_t>& shape, double mean, double stddev, DataType dtype,
+                     std::optional<int64_t> seed, std::string_view name) {
   Scope os = open_op_scope(scope, name, default_name);
   Output sh = constant(os, shape_value(shape), "shape");
   Output m = literal(os, mean, dtype, "mean");
@@ -550,9 +556,8 @@ Output assign(const Scope& scope, const Output& ref, const Input& value, bool va
   Output v = convert_to_tensor(os, value, "value", base_dtype(ref.dtype()));
   PartialShape shape = validate_shape ? ref.shape().merge_with(v.shape()) : v.shape();
   const Output ins[] = {ref, v};
-  const Attr attrs[] = {{"T", base_dtype(ref.dtype())},
-                        {"validate_shape", validate_shape},
-                        {"use_locking", true}};
+  const Attr attrs[] = {
+      {"T", base_dtype(ref.dtype())}, {"validate_shape", validate_shape}, {"use_locking", true}};
   const OS outs[] = {{ref_dtype(ref.dtype()), shape}};
   return finish(os, "Assign", ins, attrs, outs).output(0);
 }

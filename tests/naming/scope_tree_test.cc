@@ -1,10 +1,10 @@
 // Tests of the scope tree (naming/scope_tree.h): name splitting, counting, and a real graph.
 #include "scopeflow/naming/scope_tree.h"
 
+#include <gtest/gtest.h>
+
 #include <string_view>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "scopeflow/scopeflow.h"
 

@@ -436,8 +436,8 @@ TEST(SliceOp, StaticShapeFollowsConstantBeginAndSize) {
   Graph g;
   Scope root = Scope::root(g);
   Output x = ops::placeholder(root, DataType::kFloat, PartialShape({4, -1, 3}), "x");
-  Output s = ops::slice(root, x, Tensor::vector<int32_t>({1, 0, 0}),
-                        Tensor::vector<int32_t>({2, -1, -1}));
+  Output s =
+      ops::slice(root, x, Tensor::vector<int32_t>({1, 0, 0}), Tensor::vector<int32_t>({2, -1, -1}));
   EXPECT_EQ(s.name(), "Slice:0");
   EXPECT_EQ(s.shape(), PartialShape({2, -1, 3}));
   EXPECT_EQ(s.op().input(1).name(), "Slice/begin:0");

@@ -1,5 +1,6 @@
 // `sf demo`: the TF1 naming seed examples (conformance cases 001-011) built with the C++ API,
 // each printing what TensorFlow 1.15 prints, then the scope tree of all of them in one graph.
+#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <initializer_list>
 #include <iostream>
@@ -9,8 +10,6 @@
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "scopeflow/scopeflow.h"
 #include "sf.h"
@@ -29,14 +28,20 @@ using Lines = std::vector<std::string>;
 const char* python_class(Code code) {
   switch (code) {
     case Code::kInvalidArgument:
-    case Code::kAlreadyExists: return "ValueError";
-    case Code::kTypeMismatch: return "TypeError";
-    case Code::kNotFound: return "KeyError";
-    case Code::kOutOfRange: return "IndexError";
-    case Code::kUnimplemented: return "NotImplementedError";
+    case Code::kAlreadyExists:
+      return "ValueError";
+    case Code::kTypeMismatch:
+      return "TypeError";
+    case Code::kNotFound:
+      return "KeyError";
+    case Code::kOutOfRange:
+      return "IndexError";
+    case Code::kUnimplemented:
+      return "NotImplementedError";
     case Code::kFailedPrecondition:
     case Code::kDataLoss:
-    case Code::kInternal: return "RuntimeError";
+    case Code::kInternal:
+      return "RuntimeError";
   }
   return "RuntimeError";
 }
@@ -333,35 +338,65 @@ struct Example {
 
 const std::vector<Example>& examples() {
   static const std::vector<Example> kExamples = {
-      {"001", "Nested variable scopes", nested_guards, nested_explicit,
+      {"001",
+       "Nested variable scopes",
+       nested_guards,
+       nested_explicit,
        {"tet1/var3:0", "tet1/tet2/var4:0"}},
-      {"002", "A function's variable scope, entered inside another function and at the top",
-       functions_guards, functions_explicit, {"te2/var2:0", "te2/te1/var1:0", "te1/var1:0"}},
-      {"003", "Same scope name nested; variables' reprs", same_name_guards, nullptr,
+      {"002",
+       "A function's variable scope, entered inside another function and at the top",
+       functions_guards,
+       functions_explicit,
+       {"te2/var2:0", "te2/te1/var1:0", "te1/var1:0"}},
+      {"003",
+       "Same scope name nested; variables' reprs",
+       same_name_guards,
+       nullptr,
        {"<tf.Variable 'scope/w:0' shape=(1,) dtype=float32_ref>",
         "<tf.Variable 'scope/scope/w:0' shape=(1,) dtype=float32_ref>"}},
-      {"004", "Re-entering the current scope object without reuse", reenter_guards,
+      {"004",
+       "Re-entering the current scope object without reuse",
+       reenter_guards,
        reenter_explicit,
        {"yin", "yin/", "yin/yin/Const:0",
         "ValueError: Variable yin/w already exists, disallowed. Did you mean to set reuse=True "
         "or reuse=tf.AUTO_REUSE in VarScope? Originally defined at:"}},
-      {"005", "Sharing with reuse_variables()", sharing_guards, sharing_explicit,
+      {"005",
+       "Sharing with reuse_variables()",
+       sharing_guards,
+       sharing_explicit,
        {"level1/w:0", "level1/level2/w:0", "level1/w:0", "level1/level2/w:0", "True True"}},
-      {"006", "default_name in a function called twice", default_name_guards,
-       default_name_explicit, {"['scope/w:0', 'scope_1/w:0']"}},
-      {"007", "get_variable ignores a name_scope", ignores_name_scope_guards, nullptr,
+      {"006",
+       "default_name in a function called twice",
+       default_name_guards,
+       default_name_explicit,
+       {"['scope/w:0', 'scope_1/w:0']"}},
+      {"007",
+       "get_variable ignores a name_scope",
+       ignores_name_scope_guards,
+       nullptr,
        {"hello/", "arr1:0", "''"}},
-      {"008", "Variable scope name and original_name_scope", properties_guards, nullptr,
+      {"008",
+       "Variable scope name and original_name_scope",
+       properties_guards,
+       nullptr,
        {"hello", "hello/arr1:0", "hello/", "hello/xixi", "hello/xixi/"}},
-      {"009", "name_scope prefixes ops, not get_variable", add_under_scopes_guards,
+      {"009",
+       "name_scope prefixes ops, not get_variable",
+       add_under_scopes_guards,
        add_under_scopes_explicit,
-       {"var1/w:0", "name1/var1/Add:0",
-        "Tensor(\"name1/var1/Add:0\", shape=(2,), dtype=float32)"}},
-      {"010", "tf.Variable follows the name scope", tf_variables_guards, nullptr,
+       {"var1/w:0", "name1/var1/Add:0", "Tensor(\"name1/var1/Add:0\", shape=(2,), dtype=float32)"}},
+      {"010",
+       "tf.Variable follows the name scope",
+       tf_variables_guards,
+       nullptr,
        {"hidden/", "hidden/alpha:0", "hidden/weights:0", "hidden/biases:0",
         "<tf.Variable 'hidden/weights:0' shape=(1, 2) dtype=float32_ref>"}},
-      {"011", "name_scope(None) clears the name scope", name_scope_none_guards,
-       name_scope_none_explicit, {"hehe/Variable:0", "Variable:0"}},
+      {"011",
+       "name_scope(None) clears the name scope",
+       name_scope_none_guards,
+       name_scope_none_explicit,
+       {"hehe/Variable:0", "Variable:0"}},
   };
   return kExamples;
 }

@@ -1,10 +1,9 @@
 // Entry point of `sf`, scopeflow's command-line tool: one CLI11 subcommand per feature.
+#include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "scopeflow/base/error.h"
 #include "sf.h"

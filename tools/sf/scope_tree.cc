@@ -1,18 +1,19 @@
 // The text form of the viewer: a graph's scope tree, folded below a depth, with op and
 // variable counts per scope. The tree itself comes from the library (naming/scope_tree.h).
+#include "scopeflow/naming/scope_tree.h"
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <charconv>
-#include <system_error>
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-#include <fmt/format.h>
-
 #include "scopeflow/graph/graph.h"
-#include "scopeflow/naming/scope_tree.h"
 #include "sf.h"
 
 namespace scopeflow::tools {

@@ -56,7 +56,8 @@ class Arena {
     T* p = static_cast<T*>(allocate(sizeof(T) * n, alignof(T)));
     for (size_t i = 0; i < n; ++i) new (p + i) T();
     if constexpr (!std::is_trivially_destructible_v<T>) {
-      for (size_t i = 0; i < n; ++i) dtors_.push_back({p + i, [](void* o) { static_cast<T*>(o)->~T(); }});
+      for (size_t i = 0; i < n; ++i)
+        dtors_.push_back({p + i, [](void* o) { static_cast<T*>(o)->~T(); }});
     }
     return p;
   }
@@ -107,8 +108,8 @@ class StableVector {
   T& emplace_back(Args&&... args) {
     auto [seg, off] = locate(size_);
     if (!segments_[seg])
-      segments_[seg] = static_cast<T*>(::operator new(sizeof(T) * (size_t{1} << (seg + kBase)),
-                                                      std::align_val_t(alignof(T))));
+      segments_[seg] = static_cast<T*>(
+          ::operator new(sizeof(T) * (size_t{1} << (seg + kBase)), std::align_val_t(alignof(T))));
     T* p = new (segments_[seg] + off) T(std::forward<Args>(args)...);
     ++size_;
     return *p;

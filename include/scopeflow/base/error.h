@@ -34,13 +34,14 @@ class Error : public std::runtime_error {
 };
 
 namespace internal {
-[[noreturn]] void check_failed(const char* cond, const char* file, int line, const std::string& msg);
+[[noreturn]] void check_failed(const char* cond, const char* file, int line,
+                               const std::string& msg);
 }  // namespace internal
 
 }  // namespace scopeflow
 
 /// Internal invariant: throws Error(kInternal) naming the file and line. Never aborts.
-#define SF_CHECK(cond, msg)                                                          \
-  do {                                                                               \
+#define SF_CHECK(cond, msg)                                                           \
+  do {                                                                                \
     if (!(cond)) ::scopeflow::internal::check_failed(#cond, __FILE__, __LINE__, msg); \
   } while (0)

@@ -38,8 +38,7 @@ std::string dimensions_must_be_equal(int64_t a, int64_t b, std::string_view op_n
                                      std::string_view op_type, std::string_view shape_a,
                                      std::string_view shape_b);
 std::string unstack_axis_out_of_range(int64_t axis, int64_t rank);
-std::string concat_rank_mismatch(std::string_view op_name, std::string_view a,
-                                 std::string_view b);
+std::string concat_rank_mismatch(std::string_view op_name, std::string_view a, std::string_view b);
 std::string unstack_cannot_infer_num(std::string_view shape);
 // init_ops.py.
 std::string variance_scaling_scale();
@@ -58,8 +57,7 @@ std::string name_or_scope_wrong_type();
 std::string reuse_without_name_or_scope();
 std::string improper_variable_scope_nesting();
 // variable_scope.py: get_variable.
-std::string initializer_dtype_mismatch(std::string_view init_dtype_str,
-                                       std::string_view dtype_str);
+std::string initializer_dtype_mismatch(std::string_view init_dtype_str, std::string_view dtype_str);
 std::string custom_getter_not_callable(std::string_view getter_repr);
 std::string constant_initializer_with_shape();
 std::string variable_already_exists(std::string_view name, std::string_view defined_at);
@@ -76,8 +74,7 @@ std::string partitioned_reuse_shape_mismatch(std::string_view name, std::string_
                                              std::string_view found);
 std::string partitioned_reuse_dtype_mismatch(std::string_view name, std::string_view requested,
                                              std::string_view found);
-std::string partitioned_reuse_partitions_mismatch(std::string_view name,
-                                                  std::string_view requested,
+std::string partitioned_reuse_partitions_mismatch(std::string_view name, std::string_view requested,
                                                   std::string_view found);
 std::string partitioned_already_exists(std::string_view name);
 std::string partitioned_does_not_exist(std::string_view name);

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
-#include <type_traits>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace scopeflow {
@@ -19,8 +19,7 @@ class Dims {
   Dims(std::initializer_list<int64_t> v) { assign_range(v.begin(), v.end()); }
   Dims(const int64_t* first, const int64_t* last) { assign_range(first, last); }
   template <typename It>
-    requires(!std::is_integral_v<It>)
-  Dims(It first, It last) {
+  requires(!std::is_integral_v<It>) Dims(It first, It last) {
     for (; first != last; ++first) push_back(static_cast<int64_t>(*first));
   }
   Dims(const Dims& o) { assign_range(o.begin(), o.end()); }

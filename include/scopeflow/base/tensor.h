@@ -70,17 +70,50 @@ class Tensor {
 /// The DataType of a C++ element type.
 template <typename T>
 constexpr DataType dtype_of();
-template <> constexpr DataType dtype_of<float>() { return DataType::kFloat; }
-template <> constexpr DataType dtype_of<double>() { return DataType::kDouble; }
-template <> constexpr DataType dtype_of<int32_t>() { return DataType::kInt32; }
-template <> constexpr DataType dtype_of<int64_t>() { return DataType::kInt64; }
-template <> constexpr DataType dtype_of<bool>() { return DataType::kBool; }
-template <> constexpr DataType dtype_of<uint8_t>() { return DataType::kUInt8; }
-template <> constexpr DataType dtype_of<int16_t>() { return DataType::kInt16; }
-template <> constexpr DataType dtype_of<int8_t>() { return DataType::kInt8; }
-template <> constexpr DataType dtype_of<uint16_t>() { return DataType::kUInt16; }
-template <> constexpr DataType dtype_of<std::complex<float>>() { return DataType::kComplex64; }
-template <> constexpr DataType dtype_of<std::complex<double>>() { return DataType::kComplex128; }
+template <>
+constexpr DataType dtype_of<float>() {
+  return DataType::kFloat;
+}
+template <>
+constexpr DataType dtype_of<double>() {
+  return DataType::kDouble;
+}
+template <>
+constexpr DataType dtype_of<int32_t>() {
+  return DataType::kInt32;
+}
+template <>
+constexpr DataType dtype_of<int64_t>() {
+  return DataType::kInt64;
+}
+template <>
+constexpr DataType dtype_of<bool>() {
+  return DataType::kBool;
+}
+template <>
+constexpr DataType dtype_of<uint8_t>() {
+  return DataType::kUInt8;
+}
+template <>
+constexpr DataType dtype_of<int16_t>() {
+  return DataType::kInt16;
+}
+template <>
+constexpr DataType dtype_of<int8_t>() {
+  return DataType::kInt8;
+}
+template <>
+constexpr DataType dtype_of<uint16_t>() {
+  return DataType::kUInt16;
+}
+template <>
+constexpr DataType dtype_of<std::complex<float>>() {
+  return DataType::kComplex64;
+}
+template <>
+constexpr DataType dtype_of<std::complex<double>>() {
+  return DataType::kComplex128;
+}
 
 template <typename T>
 Tensor Tensor::scalar(T value) {

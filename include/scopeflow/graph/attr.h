@@ -14,10 +14,10 @@ namespace scopeflow {
 
 /// One attribute value: TF's AttrValue oneof (`s`, `i`, `f`, `b`, `type`, `shape`, `tensor`,
 /// and the list forms). A plain value; copying a tensor attr shares its buffer.
-using AttrValue = std::variant<int64_t, float, bool, DataType, std::string, PartialShape, Tensor,
-                               std::vector<int64_t>, std::vector<float>, std::vector<bool>,
-                               std::vector<DataType>, std::vector<std::string>,
-                               std::vector<PartialShape>, std::vector<Tensor>>;
+using AttrValue =
+    std::variant<int64_t, float, bool, DataType, std::string, PartialShape, Tensor,
+                 std::vector<int64_t>, std::vector<float>, std::vector<bool>, std::vector<DataType>,
+                 std::vector<std::string>, std::vector<PartialShape>, std::vector<Tensor>>;
 
 /// A named attribute, as passed to op creation.
 struct Attr {

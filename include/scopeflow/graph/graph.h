@@ -1,6 +1,8 @@
 // Graph: owns every node, name, variable and collection of one TF1 graph.
 #pragma once
 
+#include <absl/container/flat_hash_map.h>
+
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -11,8 +13,6 @@
 #include <string_view>
 #include <thread>
 #include <vector>
-
-#include <absl/container/flat_hash_map.h>
 
 #include "scopeflow/base/arena.h"
 #include "scopeflow/base/dtype.h"
@@ -39,8 +39,8 @@ struct NodeData {
   };
   struct OutputInfo {
     DataType dtype;
-    int32_t rank;          // -1: unknown rank
-    const int64_t* dims;   // `rank` entries in the arena; -1 for an unknown dimension
+    int32_t rank;         // -1: unknown rank
+    const int64_t* dims;  // `rank` entries in the arena; -1 for an unknown dimension
   };
   struct StoredAttr {  // 16 bytes
     enum class Kind : uint8_t { kInt, kFloat, kBool, kType, kOther };
@@ -187,11 +187,11 @@ class Graph {
   std::atomic<size_t> num_nodes_{0};
   absl::flat_hash_map<std::string_view, uint32_t> unregistered_nodes_;  // names made with "x/"
   uint16_t intern_small(internal::StableVector<std::string_view>& table, std::string_view s);
-  internal::StableVector<std::string_view> types_;      // interned op type strings
-  internal::StableVector<std::string_view> attr_keys_;  // interned attr names
+  internal::StableVector<std::string_view> types_;       // interned op type strings
+  internal::StableVector<std::string_view> attr_keys_;   // interned attr names
   std::vector<std::string_view> type_list_, attr_list_;  // the same, scanned under the lock
   uint16_t last_type_ = 0, last_attr_ = 0;               // the last hits of those scans
-  internal::StableVector<std::string_view> devices_;       // device table; [0] is ""
+  internal::StableVector<std::string_view> devices_;     // device table; [0] is ""
   absl::flat_hash_map<std::string_view, uint32_t> device_ids_;
   internal::StableVector<internal::VariableRecord> variables_;
   std::atomic<size_t> num_variables_{0};

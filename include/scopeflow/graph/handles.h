@@ -26,7 +26,8 @@ class Output;
 class Operation {
  public:
   Operation() = default;
-  Operation(const Graph* graph, uint32_t index) : graph_(const_cast<Graph*>(graph)), index_(index) {}
+  Operation(const Graph* graph, uint32_t index)
+      : graph_(const_cast<Graph*>(graph)), index_(index) {}
 
   bool valid() const { return graph_ != nullptr; }
   Graph* graph() const { return graph_; }

@@ -22,11 +22,11 @@ class Input {
   Input(Output out) : out_(out) {}  // NOLINT: implicit, as TF's Input
   Input(const Variable& v);         // NOLINT
   Input(const Tensor& value, bool literal = false) : value_(value), literal_(literal) {}  // NOLINT
-  Input(float v) : value_(Tensor::scalar(v)), literal_(true) {}                            // NOLINT
-  Input(double v) : value_(Tensor::scalar(static_cast<float>(v))), literal_(true) {}       // NOLINT
-  Input(int32_t v) : value_(Tensor::scalar(v)), literal_(true) {}                          // NOLINT
-  Input(bool v) : value_(Tensor::scalar(v)), literal_(true) {}                             // NOLINT
-  Input(std::initializer_list<float> v)                                                    // NOLINT
+  Input(float v) : value_(Tensor::scalar(v)), literal_(true) {}                           // NOLINT
+  Input(double v) : value_(Tensor::scalar(static_cast<float>(v))), literal_(true) {}      // NOLINT
+  Input(int32_t v) : value_(Tensor::scalar(v)), literal_(true) {}                         // NOLINT
+  Input(bool v) : value_(Tensor::scalar(v)), literal_(true) {}                            // NOLINT
+  Input(std::initializer_list<float> v)                                                   // NOLINT
       : value_(Tensor::vector(std::vector<float>(v))), literal_(true) {}
   Input(std::initializer_list<int32_t> v)  // NOLINT
       : value_(Tensor::vector(std::vector<int32_t>(v))), literal_(true) {}

@@ -1,11 +1,11 @@
 // The graph-wide, case-insensitive registry of used names (TF's Graph._names_in_use).
 #pragma once
 
+#include <absl/container/flat_hash_map.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include <absl/container/flat_hash_map.h>
 
 #include "scopeflow/base/arena.h"
 

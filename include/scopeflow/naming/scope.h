@@ -2,14 +2,14 @@
 // TF's mutable variable-scope object.
 #pragma once
 
+#include <absl/container/flat_hash_set.h>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <absl/container/flat_hash_set.h>
 
 #include "scopeflow/base/dtype.h"
 #include "scopeflow/graph/handles.h"
@@ -100,7 +100,8 @@ struct ScopeState;
 ///   Scope root = Scope::root(g);
 ///   Scope layer = root.name_scope("layer");             // ops: "layer/..."
 ///   ops::constant(layer, 1.0f).name();                  // "layer/Const:0"
-///   Scope vs = root.variable_scope("tower");            // variables "tower/...", ops "tower_1/..."
+///   Scope vs = root.variable_scope("tower");            // variables "tower/...", ops
+///   "tower_1/..."
 ///
 /// Explicit scopes have no exit: a variable scope entered by name resets its sub-scopes'
 /// default_name counters when it is entered (TF resets them when the block exits).
