@@ -226,7 +226,7 @@ class Operation(object):
 
     @property
     def inputs(self):
-        return tuple(self._graph._tensor(o) for o in self._c.inputs())
+        return tuple(self._graph._wrap_output(o) for o in self._c.inputs())
 
     @property
     def control_inputs(self):
@@ -599,9 +599,6 @@ class Graph(object):
 
     def _op(self, c_op):
         return self._op_at(c_op.index, c_op)
-
-    def _tensor(self, c_output):
-        return self._op(c_output.op)._outputs[c_output.index]
 
     def _wrap_output(self, c_output):
         return self._op(c_output.op)._outputs[c_output.index]

@@ -356,14 +356,8 @@ Output fill(const Scope& scope, const Input& dims, const Input& value, std::stri
   Output d = convert_to_tensor(os, dims, "dims", DataType::kInt32);
   Output v = convert_to_tensor(os, value, "value");
   PartialShape shape = PartialShape::unknown();
-  std::optional<AttrValue> known;
-  if (d.op().type() == "Const") known = d.op().attr("value");
-  if (known) {
-    const Tensor& t = std::get<Tensor>(*known);
-    PartialShape::Dims dd;
-    for (int64_t i = 0; i < t.num_elements(); ++i)
-      dd.push_back(static_cast<int64_t>(t.as_double(i)));
-    shape = PartialShape(std::move(dd));
+  if (auto known = const_ints(d)) {
+    shape = PartialShape(*known);
   } else if (d.shape().known_rank() && d.shape().rank() == 1 && d.shape().dim(0) >= 0) {
     shape = PartialShape::unknown_of_rank(static_cast<int>(d.shape().dim(0)));
   }
@@ -453,13 +447,7 @@ Output random_raw(const Scope& scope, std::string_view type, const Input& shape,
   Scope os = open_op_scope(scope, name, type);
   Output sh = convert_to_tensor(os, shape, "shape", DataType::kInt32);
   PartialShape out = PartialShape::unknown();
-  if (sh.op().type() == "Const") {
-    const Tensor t = std::get<Tensor>(*sh.op().attr("value"));
-    PartialShape::Dims d;
-    for (int64_t i = 0; i < t.num_elements(); ++i)
-      d.push_back(static_cast<int64_t>(t.as_double(i)));
-    out = PartialShape(std::move(d));
-  }
+  if (auto known = const_ints(sh)) out = PartialShape(*known);
   const Output ins[] = {sh};
   const Attr attrs[] = {
       {"seed", seed}, {"seed2", seed2}, {"dtype", dtype}, {"T", DataType::kInt32}};
