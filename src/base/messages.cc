@@ -426,6 +426,7 @@ std::string guard_popped_out_of_order(std::string_view kind) {
       kind);
 }
 // ops.py _get_graph_from_inputs (here: against the graph the op is being built in).
+std::string scope_exited_twice() { return "scope exited twice or on another thread"; }
 std::string graph_mismatch(std::string_view what) {
   return fmt::format("{} must be from the same graph as the scope it is used in.", what);
 }

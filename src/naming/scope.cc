@@ -259,18 +259,27 @@ Pushed push_default_variable_scope(Graph& g, std::string_view default_name,
   return push_frame(g, Frame::Kind::kVariable, std::move(e.scope), std::move(e.exit));
 }
 
+namespace {
+// Pops the top frame when it is `token`'s, running its exit action; the usual case.
+bool pop_top(ThreadScopes& ts, uint64_t token) {
+  if (ts.frames.empty() || ts.frames.back().token != token) return false;
+  Frame f = std::move(ts.frames.back());
+  ts.frames.pop_back();
+  run_exit(ts, f);
+  return true;
+}
+
+std::vector<Frame>::iterator find_frame(ThreadScopes& ts, uint64_t token) {
+  return std::find_if(ts.frames.begin(), ts.frames.end(),
+                      [&](const Frame& f) { return f.token == token; });
+}
+}  // namespace
+
 void pop_scope(Graph& g, uint64_t token) {
   ThreadScopes& ts = g.thread_scopes();
-  if (!ts.frames.empty() && ts.frames.back().token == token) {
-    Frame f = std::move(ts.frames.back());
-    ts.frames.pop_back();
-    run_exit(ts, f);
-    return;
-  }
-  auto it = std::find_if(ts.frames.begin(), ts.frames.end(),
-                         [&](const Frame& f) { return f.token == token; });
-  if (it == ts.frames.end())
-    throw Error(Code::kInternal, "scope exited twice or on another thread");
+  if (pop_top(ts, token)) return;
+  auto it = find_frame(ts, token);
+  if (it == ts.frames.end()) throw Error(Code::kInternal, messages::scope_exited_twice());
   if (it->kind == Frame::Kind::kVariable)
     throw Error(Code::kFailedPrecondition, messages::improper_variable_scope_nesting());
   // A name scope left early: TF restores the stack it saw on entry; the frames above it
@@ -280,17 +289,11 @@ void pop_scope(Graph& g, uint64_t token) {
 
 bool pop_scope_noexcept(Graph& g, uint64_t token) noexcept {
   ThreadScopes& ts = g.thread_scopes();
-  if (!ts.frames.empty() && ts.frames.back().token == token) {
-    Frame f = std::move(ts.frames.back());
-    ts.frames.pop_back();
-    run_exit(ts, f);
-    return true;
-  }
-  auto it = std::find_if(ts.frames.begin(), ts.frames.end(),
-                         [&](const Frame& f) { return f.token == token; });
+  if (pop_top(ts, token)) return true;
+  auto it = find_frame(ts, token);
+  const bool variable = it != ts.frames.end() && it->kind == Frame::Kind::kVariable;
   if (it != ts.frames.end()) ts.frames.erase(it);
-  ts.pending_error = messages::guard_popped_out_of_order(
-      it != ts.frames.end() && it->kind == Frame::Kind::kVariable ? "variable scope" : "scope");
+  ts.pending_error = messages::guard_popped_out_of_order(variable ? "variable scope" : "scope");
   return false;
 }
 

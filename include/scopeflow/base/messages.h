@@ -120,6 +120,7 @@ std::string variable_scope_constructed();
 std::string empty_constant_fill(std::string_view shape);
 // Misuse of scopeflow's own C++ guards (no TF equivalent).
 std::string guard_popped_out_of_order(std::string_view kind);
+std::string scope_exited_twice();
 std::string graph_mismatch(std::string_view what);
 
 }  // namespace scopeflow::messages
