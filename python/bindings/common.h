@@ -39,10 +39,6 @@ inline PartialShape shape_from_py(const py::handle& h) {
   for (auto item : h) d.push_back(item.is_none() ? -1 : item.cast<int64_t>());
   return PartialShape(std::move(d));
 }
-inline std::optional<PartialShape> opt_shape_from_py(const py::handle& h, bool given) {
-  if (!given) return std::nullopt;
-  return shape_from_py(h);
-}
 
 /// A Python-side op argument: a graph tensor (Output) or a converted value (Tensor).
 inline Input input_from_py(const py::handle& h) {

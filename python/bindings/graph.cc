@@ -56,8 +56,6 @@ void bind_graph(py::module_& m) {
              return py::str(std::string(s.name_stack()));
            })
       .def("collection_keys", &Graph::get_all_collection_keys)
-      .def("collection_size",
-           [](const Graph& g, const std::string& key) { return g.get_collection(key).size(); })
       .def("clear_collection", &Graph::clear_collection)
       .def("num_variables", &Graph::num_variables)
       .def("arena_bytes", &Graph::arena_bytes)
