@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build clang libclang-rt-14-dev
   python3-dev python3-numpy python3-pytest pybind11-dev
-  libabsl-dev libfmt-dev libcli11-dev
+  libabsl-dev libfmt-dev libcli11-dev libeigen3-dev libopenblas-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 

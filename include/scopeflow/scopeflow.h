@@ -15,4 +15,7 @@
 #include "scopeflow/naming/name_table.h"
 #include "scopeflow/naming/scope.h"
 #include "scopeflow/ops/init_ops.h"
+#include "scopeflow/ops/op_registry.h"
 #include "scopeflow/ops/ops.h"
+#include "scopeflow/runtime/kernel.h"
+#include "scopeflow/runtime/session.h"

@@ -18,8 +18,36 @@ Tensor::Tensor(DataType dtype, std::vector<int64_t> shape)
     const int size = dtype_size(dtype_);
     if (size == 0)
       throw Error(Code::kInvalidArgument, "Cannot create a tensor of dtype " + dtype_name(dtype_));
-    bytes_ = std::make_shared<std::vector<unsigned char>>(num_elements_ * size);
+    num_bytes_ = static_cast<size_t>(num_elements_) * size;
+    bytes_ = std::make_shared<unsigned char[]>(num_bytes_);
   }
+}
+
+Tensor Tensor::uninitialized(DataType dtype, std::span<const int64_t> shape) {
+  dtype = base_dtype(dtype);
+  const int size = dtype_size(dtype);
+  if (dtype == DataType::kString || size == 0)
+    return Tensor(dtype, std::vector<int64_t>(shape.begin(), shape.end()));
+  Tensor t;
+  t.dtype_ = dtype;
+  t.shape_.assign(shape.begin(), shape.end());
+  t.num_elements_ = 1;
+  for (int64_t d : shape) {
+    if (d < 0) throw Error(Code::kInvalidArgument, "Tensor dimensions must be non-negative");
+    t.num_elements_ *= d;
+  }
+  t.num_bytes_ = static_cast<size_t>(t.num_elements_) * size;
+  t.bytes_ = std::make_shared_for_overwrite<unsigned char[]>(t.num_bytes_);
+  return t;
+}
+
+Tensor Tensor::reshaped(std::span<const int64_t> shape) const {
+  int64_t n = 1;
+  for (int64_t d : shape) n *= d;
+  SF_CHECK(n == num_elements_, "reshaped: element count differs");
+  Tensor t = *this;
+  t.shape_.assign(shape.begin(), shape.end());
+  return t;
 }
 
 Tensor Tensor::strings(std::vector<std::string> values, std::vector<int64_t> shape) {
@@ -161,7 +189,10 @@ Tensor Tensor::cast(DataType to) const {
 
 Tensor Tensor::clone() const {
   Tensor t = *this;
-  if (bytes_) t.bytes_ = std::make_shared<std::vector<unsigned char>>(*bytes_);
+  if (bytes_) {
+    t.bytes_ = std::make_shared_for_overwrite<unsigned char[]>(num_bytes_);
+    if (num_bytes_) std::memcpy(t.bytes_.get(), bytes_.get(), num_bytes_);
+  }
   if (strings_) t.strings_ = std::make_shared<std::vector<std::string>>(*strings_);
   return t;
 }

@@ -4,7 +4,9 @@
 #include <complex>
 #include <cstdint>
 #include <cstring>
+#include <algorithm>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,8 @@ class Tensor {
   Tensor() = default;
   /// Zero-filled (empty strings, false) tensor.
   Tensor(DataType dtype, std::vector<int64_t> shape);
+  /// A numeric tensor whose elements are left uninitialized (kernels overwrite them all).
+  static Tensor uninitialized(DataType dtype, std::span<const int64_t> shape);
 
   template <typename T>
   static Tensor scalar(T value);
@@ -38,18 +42,29 @@ class Tensor {
 
   template <typename T>
   T* data() {
-    return reinterpret_cast<T*>(bytes_->data());
+    return reinterpret_cast<T*>(bytes_.get());
   }
   template <typename T>
   const T* data() const {
-    return reinterpret_cast<const T*>(bytes_->data());
+    return reinterpret_cast<const T*>(bytes_.get());
   }
   std::vector<std::string>& string_data() { return *strings_; }
   const std::vector<std::string>& string_data() const { return *strings_; }
   /// Raw bytes of a numeric tensor.
-  const void* raw() const { return bytes_ ? bytes_->data() : nullptr; }
-  void* raw() { return bytes_ ? bytes_->data() : nullptr; }
-  size_t byte_size() const { return bytes_ ? bytes_->size() : 0; }
+  const void* raw() const { return bytes_.get(); }
+  void* raw() { return bytes_.get(); }
+  size_t byte_size() const { return num_bytes_; }
+  /// True when no other Tensor shares this buffer (so it may be written in place).
+  bool buffer_unique() const {
+    return bytes_ ? bytes_.use_count() == 1 : (strings_ && strings_.use_count() == 1);
+  }
+  /// Same buffer, new shape of the same element count (Reshape, ExpandDims...).
+  Tensor reshaped(std::span<const int64_t> shape) const;
+  /// True when dtype and shape equal `dtype` and `shape`.
+  bool same_layout(DataType dtype, std::span<const int64_t> shape) const {
+    return dtype_ == dtype && shape_.size() == shape.size() &&
+           std::equal(shape.begin(), shape.end(), shape_.begin());
+  }
 
   /// Element i converted to double (numeric and bool only), for printing and tests.
   double as_double(int64_t i) const;
@@ -63,7 +78,8 @@ class Tensor {
   DataType dtype_ = DataType::kInvalid;
   std::vector<int64_t> shape_;
   int64_t num_elements_ = 0;
-  std::shared_ptr<std::vector<unsigned char>> bytes_;
+  size_t num_bytes_ = 0;
+  std::shared_ptr<unsigned char[]> bytes_;
   std::shared_ptr<std::vector<std::string>> strings_;
 };
 
