@@ -35,9 +35,18 @@ void translate(const Error& e) {
 PYBIND11_MODULE(_core, m) {
   using namespace scopeflow::py_bindings;
   m.doc() = "scopeflow's C++ core (use the `scopeflow` package, not this module)";
+  // Raised with (code, message, node, full text) for kernel errors in Session.run.
+  static PyObject* op_error_type =
+      PyErr_NewException("scopeflow._core.OpError", PyExc_RuntimeError, nullptr);
+  m.attr("OpError") = py::handle(op_error_type);
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
+    } catch (const scopeflow::runtime::OpError& e) {
+      // Session.run's kernel errors: session.py turns these into tf.errors classes.
+      py::tuple args = py::make_tuple(static_cast<int>(e.run_code()), e.detail(), e.node(),
+                                      std::string(e.what()));
+      PyErr_SetObject(op_error_type, args.ptr());
     } catch (const scopeflow::Error& e) {
       translate(e);
     }
@@ -47,4 +56,5 @@ PYBIND11_MODULE(_core, m) {
   bind_naming(m);
   bind_ops(m);
   bind_variables(m);
+  bind_session(m);
 }

@@ -14,6 +14,8 @@ from .framework import (Dimension, Graph, GraphKeys, Operation, Tensor, TensorSh
                         convert_to_tensor, device,
                         get_all_collection_keys, get_collection, get_collection_ref,
                         get_default_graph, get_name_scope, name_scope, reset_default_graph)
+from . import errors
+from .session import InteractiveSession, Session, get_default_session
 from .init_ops import (constant_initializer, glorot_normal_initializer,
                        glorot_uniform_initializer, ones_initializer, random_normal_initializer,
                        random_uniform_initializer, truncated_normal_initializer,

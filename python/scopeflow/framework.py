@@ -245,7 +245,8 @@ class Operation(object):
         return v
 
     def run(self, feed_dict=None, session=None):
-        raise NotImplementedError(_core.messages.session_unavailable())
+        from . import session as _session
+        _session._run(self, feed_dict, session)
 
     def __repr__(self):
         return self._c.repr()
@@ -352,7 +353,8 @@ class Tensor(_Operators):
         return [op for op in g.get_operations() if any(t is self for t in op.inputs)]
 
     def eval(self, feed_dict=None, session=None):
-        raise NotImplementedError(_core.messages.session_unavailable())
+        from . import session as _session
+        return _session._eval(self, feed_dict, session)
 
     def __str__(self):
         return self._o.str()
@@ -528,6 +530,18 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, dtype_
 
 # ---------------------------------------------------------------------------------------------
 # Graph
+
+
+def _create_op(graph, op_type, name, inputs, attrs, control_inputs=()):
+    """Creates op `op_type` in `graph` with TF's naming (`name` under the current name scope,
+    uniquified; a name ending in "/" is taken as is) and the registered shape function.
+
+    `inputs` are Tensors of `graph`; `attrs` maps attr names to bool, int, float, str, DType,
+    TensorShape, core tensors (from _make_core_tensor) or lists of those. Returns the
+    Operation."""
+    index = _core.create_op(graph._c, op_type, name, [t._o for t in inputs], attrs,
+                            [op._c for op in control_inputs])
+    return graph._op_at(index)
 
 
 class GraphKeys(object):

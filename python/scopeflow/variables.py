@@ -164,6 +164,18 @@ class Variable(_Operators):
     def _as_graph_output(self):
         return self._c_variable.value
 
+    def eval(self, session=None):
+        """The variable's current value in `session` (or the default session)."""
+        from . import session as _session
+        return _session._eval(self._ref(), None, session)
+
+    def load(self, value, session=None):
+        """Assigns `value` through the variable's initializer input, as TF's load does."""
+        from . import session as _session
+        if session is None:
+            session = _session.get_default_session()
+        session.run(self.initializer, {self.initializer.inputs[1]: value})
+
     def __repr__(self):
         return self._c_variable.repr()
 
