@@ -59,6 +59,7 @@ void bind_graph(py::module_& m) {
       .def("clear_collection", &Graph::clear_collection)
       .def("num_variables", &Graph::num_variables)
       .def("arena_bytes", &Graph::arena_bytes)
+      .def_property("seed", &Graph::seed, &Graph::set_seed)
       .def("finalize", &Graph::finalize)
       .def_property_readonly("finalized", &Graph::finalized);
 

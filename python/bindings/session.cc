@@ -129,6 +129,18 @@ void bind_session(py::module_& m) {
       py::arg("graph"), py::arg("type"), py::arg("name"), py::arg("inputs"), py::arg("attrs"),
       py::arg("control_inputs") = std::vector<Operation>{});
   m.def("registered_op_types", &registered_op_types);
+  // tf.cond: each Python branch is called with the cond's scope made current on this thread,
+  // so the Python op functions (which build in the current scope) land in the branch.
+  m.def("cond", [](Graph& g, const Output& pred, py::function true_fn, py::function false_fn,
+                   const std::string& name) {
+    auto branch = [](py::function fn) {
+      return ops::BranchFn([fn](const Scope& s) {
+        ScopeGuard guard(s);
+        return fn().cast<std::vector<Output>>();
+      });
+    };
+    return ops::cond(current_scope(g), pred, branch(true_fn), branch(false_fn), name);
+  });
   m.def("to_numpy", &to_numpy);
   m.def("from_numpy", [](const py::array& a, int dtype) {
     return from_numpy(a, static_cast<DataType>(dtype));

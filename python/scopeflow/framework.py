@@ -686,11 +686,11 @@ class Graph(object):
 
     @property
     def seed(self):
-        return getattr(self, "_seed", None)
+        return self._c.seed
 
     @seed.setter
     def seed(self, value):
-        self._seed = value
+        self._c.seed = value
 
     @property
     def finalized(self):

@@ -134,8 +134,9 @@ Operation Graph::create_op(const Scope& scope, std::string_view type, std::strin
     full.append(name);
   }
 
-  std::lock_guard<std::mutex> lock(mu_);
-  const uint32_t index = static_cast<uint32_t>(nodes_.size());
+  internal::ControlFlowContext* const cf = control_flow_context();
+  std::unique_lock<std::mutex> lock(mu_);
+  uint32_t index = static_cast<uint32_t>(nodes_.size());
   std::string_view stored;
   bool bound = false;
   if (absolute) {
@@ -150,27 +151,19 @@ Operation Graph::create_op(const Scope& scope, std::string_view type, std::strin
     // suffix never changes validity, so checking the requested name first is the same test.)
     stored = names_.unique(full, /*mark_as_used=*/true);
     throw Error(Code::kInvalidArgument, messages::invalid_node_name(stored));
+  } else if (cf) {
+    stored = names_.unique(full, /*mark_as_used=*/true);  // bound once the node is stored
   } else {
     stored = names_.unique(full, /*mark_as_used=*/true, index);
     bound = true;
   }
 
-  internal::NodeData nd;
-  nd.name = stored;
-  nd.type = intern_small(types_, type);
-  if (!inputs.empty()) {
-    auto* e = arena_.make_array<internal::NodeData::Edge>(inputs.size());
-    for (size_t i = 0; i < inputs.size(); ++i)
-      e[i] = {inputs[i].op().index(), static_cast<uint32_t>(inputs[i].index())};
-    nd.inputs = e;
-    nd.num_inputs = static_cast<uint16_t>(inputs.size());
-  }
   // Control inputs: the enclosing control_dependencies blocks' (TF's
   // _control_dependencies_for_inputs: a block is skipped when a data input was created inside
   // it, and an input op is never also a control input), then explicit ones; no duplicates.
   const auto& controllers = scope.state()->controllers;
+  std::vector<uint32_t> deps;
   if (!control_inputs.empty() || !controllers.empty()) {
-    std::vector<uint32_t> deps;
     auto is_input = [&](uint32_t op) {
       for (const Output& in : inputs)
         if (in.op().index() == op) return true;
@@ -189,12 +182,42 @@ Operation Graph::create_op(const Scope& scope, std::string_view type, std::strin
         for (const Operation& op : c->inputs) add(op);
     }
     for (const Operation& c : control_inputs) add(c);
-    if (!deps.empty()) {
-      auto* c = arena_.make_array<uint32_t>(deps.size());
-      std::copy(deps.begin(), deps.end(), c);
-      nd.control_inputs = c;
-      nd.num_control = static_cast<uint16_t>(deps.size());
-    }
+  }
+
+  // A control-flow context (a tf.cond branch) rewrites external inputs and adds its pivot,
+  // creating ops of its own: the lock is released meanwhile.
+  internal::PendingOp pending;
+  if (cf) {
+    pending.scope = &scope;
+    pending.name = stored;
+    pending.type = type;
+    pending.inputs.assign(inputs.begin(), inputs.end());
+    for (uint32_t d : deps) pending.control_inputs.emplace_back(this, d);
+    lock.unlock();
+    cf->add_op(*this, pending);
+    lock.lock();
+    index = static_cast<uint32_t>(nodes_.size());
+    inputs = pending.inputs;
+    deps.clear();
+    for (const Operation& c : pending.control_inputs)
+      if (std::find(deps.begin(), deps.end(), c.index()) == deps.end()) deps.push_back(c.index());
+  }
+
+  internal::NodeData nd;
+  nd.name = stored;
+  nd.type = intern_small(types_, type);
+  if (!inputs.empty()) {
+    auto* e = arena_.make_array<internal::NodeData::Edge>(inputs.size());
+    for (size_t i = 0; i < inputs.size(); ++i)
+      e[i] = {inputs[i].op().index(), static_cast<uint32_t>(inputs[i].index())};
+    nd.inputs = e;
+    nd.num_inputs = static_cast<uint16_t>(inputs.size());
+  }
+  if (!deps.empty()) {
+    auto* c = arena_.make_array<uint32_t>(deps.size());
+    std::copy(deps.begin(), deps.end(), c);
+    nd.control_inputs = c;
+    nd.num_control = static_cast<uint16_t>(deps.size());
   }
   if (!outputs.empty()) {
     auto* o = arena_.make_array<internal::NodeData::OutputInfo>(outputs.size());
@@ -253,7 +276,46 @@ Operation Graph::create_op(const Scope& scope, std::string_view type, std::strin
   if (!bound && !names_.bind_node(stored, index)) unregistered_nodes_.emplace(stored, index);
   for (const auto& c : controllers) c->created.insert(index);
   num_nodes_.store(index + 1, std::memory_order_release);
+  if (cf) {
+    lock.unlock();
+    cf->op_added(Operation(this, index));
+  }
   return Operation(this, index);
+}
+
+std::optional<int64_t> Graph::seed() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return seed_;
+}
+
+void Graph::set_seed(std::optional<int64_t> seed) {
+  std::lock_guard<std::mutex> lock(mu_);
+  seed_ = seed;
+}
+
+namespace {
+// Each thread's current control-flow context per graph (graph ids are never reused).
+thread_local std::vector<std::pair<uint64_t, internal::ControlFlowContext*>> t_cf_contexts;
+}  // namespace
+
+internal::ControlFlowContext* Graph::control_flow_context() const {
+  for (const auto& [id, ctx] : t_cf_contexts)
+    if (id == id_) return ctx;
+  return nullptr;
+}
+
+internal::ControlFlowContext* Graph::set_control_flow_context(internal::ControlFlowContext* ctx) {
+  for (size_t i = 0; i < t_cf_contexts.size(); ++i) {
+    if (t_cf_contexts[i].first != id_) continue;
+    internal::ControlFlowContext* prev = t_cf_contexts[i].second;
+    if (ctx)
+      t_cf_contexts[i].second = ctx;
+    else
+      t_cf_contexts.erase(t_cf_contexts.begin() + static_cast<std::ptrdiff_t>(i));
+    return prev;
+  }
+  if (ctx) t_cf_contexts.emplace_back(id_, ctx);
+  return nullptr;
 }
 
 std::string Graph::unique_name(std::string_view name, bool mark_as_used) {

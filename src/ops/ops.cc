@@ -11,6 +11,7 @@
 #include "scopeflow/graph/graph.h"
 #include "scopeflow/graph/variable.h"
 #include "scopeflow/naming/guards.h"
+#include "scopeflow/ops/random_ops.h"
 
 namespace scopeflow::ops {
 
@@ -274,7 +275,8 @@ Output slice(const Scope& scope, const Input& input, const Input& begin, const I
   Output b = convert_to_tensor(os, begin, "begin", DataType::kInt32);
   Output sz = convert_to_tensor(os, size, "size", DataType::kInt32);
   const PartialShape in_shape = in.shape();
-  PartialShape shape = PartialShape::unknown_of_rank(in_shape.rank());
+  PartialShape shape = in_shape.known_rank() ? PartialShape::unknown_of_rank(in_shape.rank())
+                                             : PartialShape::unknown();
   auto bv = const_ints(b), sv = const_ints(sz);
   if (!in_shape.known_rank() && sv)
     shape = PartialShape::unknown_of_rank(static_cast<int>(sv->size()));
@@ -459,11 +461,6 @@ Tensor shape_value(const std::vector<int64_t>& shape) {
   return Tensor::vector(std::vector<int32_t>(shape.begin(), shape.end()));
 }
 
-// random_seed.get_seed without a graph-level seed: (seed, 0) for an op seed, else (0, 0).
-std::pair<int64_t, int64_t> seeds(std::optional<int64_t> seed) {
-  if (!seed) return {0, 0};
-  return {87654321, *seed};
-}
 
 }  // namespace
 
@@ -485,7 +482,7 @@ Output random_uniform(const Scope& scope, const std::vector<int64_t>& shape, dou
   Output sh = constant(os, shape_value(shape), "shape");
   Output lo = literal(os, minval, dtype, "min");
   Output hi = literal(os, maxval, dtype, "max");
-  auto [s1, s2] = seeds(seed);
+  auto [s1, s2] = get_seed(os.graph(), seed);
   Output rnd = random_uniform_raw(os, sh, dtype, s1, s2, "");
   Output range = operator_sub(os, hi, lo);
   Output scaled = operator_mul(os, rnd, range);
@@ -503,7 +500,7 @@ Output scaled_normal(const Scope& scope, std::string_view type, std::string_view
   Output sh = constant(os, shape_value(shape), "shape");
   Output m = literal(os, mean, dtype, "mean");
   Output sd = literal(os, stddev, dtype, "stddev");
-  auto [s1, s2] = seeds(seed);
+  auto [s1, s2] = get_seed(os.graph(), seed);
   Output rnd = random_raw(os, type, sh, dtype, s1, s2, "");
   Output scaled = operator_mul(os, rnd, sd);
   return add(os, scaled, m, os.name_scope_string());

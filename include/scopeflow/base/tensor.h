@@ -62,8 +62,10 @@ class Tensor {
   Tensor reshaped(std::span<const int64_t> shape) const;
   /// True when dtype and shape equal `dtype` and `shape`.
   bool same_layout(DataType dtype, std::span<const int64_t> shape) const {
-    return dtype_ == dtype && shape_.size() == shape.size() &&
-           std::equal(shape.begin(), shape.end(), shape_.begin());
+    if (dtype_ != dtype || shape_.size() != shape.size()) return false;
+    for (size_t i = 0; i < shape.size(); ++i)
+      if (shape_[i] != shape[i]) return false;
+    return true;
   }
 
   /// Element i converted to double (numeric and bool only), for printing and tests.

@@ -64,6 +64,28 @@ struct NodeData {
   uint16_t type = 0;    // index into the graph's op-type table
 };
 
+/// One op being created while a control-flow context is active (see ControlFlowContext).
+struct PendingOp {
+  const Scope* scope;                    ///< the scope create_op was given
+  std::string_view name;                 ///< the op's full name, already reserved
+  std::string_view type;
+  std::vector<Output> inputs;            ///< the context may replace entries (same dtypes)
+  std::vector<Operation> control_inputs; ///< final control inputs; the context may append
+};
+
+/// TF's ControlFlowContext as create_op sees it: while a context is the calling thread's
+/// current one for a graph (Graph::set_control_flow_context), every op created in that graph
+/// by any builder goes through `add_op` after its name is reserved and before its node is
+/// stored (the graph's lock is not held: the context may create ops, e.g. Switches, which go
+/// through the current context in turn and get lower node indices than the op), then
+/// through `op_added` once it is stored.
+class ControlFlowContext {
+ public:
+  virtual ~ControlFlowContext() = default;
+  virtual void add_op(Graph& graph, PendingOp& op) = 0;
+  virtual void op_added(Operation op) = 0;
+};
+
 /// What the variable store and tf.Variable record for each variable.
 struct VariableRecord {
   Operation op;
@@ -158,6 +180,15 @@ class Graph {
   void finalize() { finalized_.store(true, std::memory_order_release); }
   bool finalized() const { return finalized_.load(std::memory_order_acquire); }
 
+  /// TF's graph-level random seed (tf.set_random_seed); nullopt when unset.
+  std::optional<int64_t> seed() const;
+  void set_seed(std::optional<int64_t> seed);
+
+  /// The calling thread's current control-flow context for this graph (null outside
+  /// tf.cond branches); set returns the previous one. Not owned.
+  internal::ControlFlowContext* control_flow_context() const;
+  internal::ControlFlowContext* set_control_flow_context(internal::ControlFlowContext* ctx);
+
   /// Bytes held by the graph's arena (names, node arrays), for memory figures.
   size_t arena_bytes() const;
 
@@ -180,6 +211,7 @@ class Graph {
  private:
   uint64_t id_;
   std::atomic<bool> finalized_{false};
+  std::optional<int64_t> seed_;
   mutable std::mutex mu_;
   internal::Arena arena_;
   NameTable names_;
