@@ -1,7 +1,7 @@
 """tf.cond as TF 1.x builds it (Switch/Merge, one CondContext per branch), built in C++."""
 
 from . import _core
-from .framework import Operation, Tensor, _graph_from_inputs, convert_to_tensor
+from .framework import Operation, _graph_from_inputs, convert_to_tensor
 
 __all__ = ["cond"]
 

@@ -446,6 +446,8 @@ def _cast_checked(arr, value, dtype):
     kind = arr.dtype.kind
     if dtype is dtypes.string:
         return arr.astype(object)
+    if arr.size == 0:  # TF: an empty list converts to any dtype
+        return arr.astype(dtype.as_numpy_dtype)
     if (dtype.is_integer and kind == "f") or (dtype is dtypes.bool and kind != "b") or \
             (kind == "b" and dtype is not dtypes.bool) or (kind == "c" and not dtype.is_complex):
         shown = value if not isinstance(value, np.ndarray) else value.tolist()

@@ -99,13 +99,28 @@ def fill(dims, value, name=None):
                                      name or ""))
 
 
+def _dynamic_shape(shape):
+    """A shape given as a tensor (or a list holding one): built by the Python op modules."""
+    if isinstance(shape, Tensor) or hasattr(shape, "_as_graph_output"):
+        return True
+    if isinstance(shape, (list, tuple)):
+        return any(_dynamic_shape(d) for d in shape)
+    return False
+
+
 def zeros(shape, dtype=dtypes.float32, name=None):
+    if _dynamic_shape(shape):
+        from . import array_ops
+        return array_ops.zeros(shape, dtype, name)
     g = get_default_graph()
     return g._wrap_output(_core.zeros(g._c, _shape_arg(shape),
                                       dtypes.as_dtype(dtype).as_datatype_enum, name or ""))
 
 
 def ones(shape, dtype=dtypes.float32, name=None):
+    if _dynamic_shape(shape):
+        from . import array_ops
+        return array_ops.ones(shape, dtype, name)
     g = get_default_graph()
     return g._wrap_output(_core.ones(g._c, _shape_arg(shape),
                                      dtypes.as_dtype(dtype).as_datatype_enum, name or ""))
@@ -117,6 +132,9 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
         if dtype.is_integer:
             raise ValueError(_core.messages.random_uniform_maxval(repr(dtype)))
         maxval = 1
+    if _dynamic_shape(shape) and dtype.is_floating:
+        from . import nn
+        return nn._random_uniform(shape, minval, maxval, dtype, seed, name)
     g = get_default_graph()
     return g._wrap_output(_core.random_uniform(g._c, _shape_arg(shape), float(minval),
                                                float(maxval), dtype.as_datatype_enum, seed,
@@ -124,6 +142,9 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
 
 
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
+    if _dynamic_shape(shape):
+        from . import nn
+        return nn._random_normal(shape, mean, stddev, dtype, seed, name)
     g = get_default_graph()
     return g._wrap_output(_core.random_normal(g._c, _shape_arg(shape), float(mean), float(stddev),
                                               dtypes.as_dtype(dtype).as_datatype_enum, seed,
@@ -131,6 +152,9 @@ def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, 
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
+    if _dynamic_shape(shape):
+        from . import nn
+        return nn._truncated_normal(shape, mean, stddev, dtype, seed, name)
     g = get_default_graph()
     return g._wrap_output(_core.truncated_normal(g._c, _shape_arg(shape), float(mean),
                                                  float(stddev),

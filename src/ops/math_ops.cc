@@ -99,7 +99,7 @@ void add_n_shape(ShapeContext& c) {
 
 void register_math_ops() {
   for (const char* t : {"Add", "AddV2", "Sub", "Mul", "RealDiv", "Div", "FloorDiv", "Pow",
-                        "Maximum", "Minimum", "SquaredDifference"})
+                        "Maximum", "Minimum", "SquaredDifference", "DivNoNan"})
     register_op({t, &broadcast_shape});
   for (const char* t : {"Neg", "Abs", "Square", "Sqrt", "Rsqrt", "Exp", "Log", "Reciprocal",
                         "Sign"})

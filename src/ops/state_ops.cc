@@ -42,6 +42,7 @@ void register_state_ops() {
   register_op({"Placeholder", &placeholder_shape});
   register_op({"PlaceholderWithDefault", &placeholder_with_default_shape});
   register_op({"Identity", &identity_shape});
+  register_op({"StopGradient", &identity_shape});
   register_op({"NoOp", &no_op_shape});
   register_op({"VariableV2", &variable_shape, 0, /*stateful=*/true});
   register_op({"Assign", &assign_shape, 1u, true});

@@ -126,6 +126,17 @@ struct RealDivF {
   }
   static constexpr bool kCheck = false;
 };
+struct DivNoNanF {  // DivNoNan: 0 where the divisor is 0
+  template <typename T>
+  static constexpr bool ok = kIsReal<T>;
+  template <typename T>
+  using Out = T;
+  template <typename T>
+  static T apply(T a, T b) {
+    return b == T(0) ? T(0) : a / b;
+  }
+  static constexpr bool kCheck = false;
+};
 // Integer division helpers: y == 0 is rejected before computing; y == -1 avoids the
 // INT_MIN / -1 trap by negating with wrap-around.
 template <typename T>
@@ -833,6 +844,7 @@ void register_math_kernels() {
   register_kernel("Sub", &make<BinaryKernel<SubF>>);
   register_kernel("Mul", &make<BinaryKernel<MulF>>);
   register_kernel("RealDiv", &make<BinaryKernel<RealDivF>>);
+  register_kernel("DivNoNan", &make<BinaryKernel<DivNoNanF>>);
   register_kernel("Div", &make<BinaryKernel<DivF>>);
   register_kernel("FloorDiv", &make<BinaryKernel<FloorDivF>>);
   register_kernel("Pow", &make<BinaryKernel<PowF>>);

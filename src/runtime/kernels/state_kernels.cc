@@ -136,6 +136,7 @@ void register_state_kernels() {
   register_kernel("Placeholder", &make<PlaceholderKernel>);
   register_kernel_fn("PlaceholderWithDefault", &identity);
   register_kernel_fn("Identity", &identity);
+  register_kernel_fn("StopGradient", &identity);
   register_kernel_fn("NoOp", &no_op);
   register_kernel("VariableV2", &make<VariableKernel>);
   register_kernel_fn("Assign", &assign);
