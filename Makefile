@@ -6,7 +6,7 @@ BUILD       ?= build
 JOBS        ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
 
-.PHONY: all deps build demo test test-cpp test-python test-asan tsan bench conformance clean
+.PHONY: all deps build demo test test-cpp test-python test-asan tsan bench bench-peers conformance clean
 
 all: build
 
@@ -44,7 +44,14 @@ tsan: deps
 
 bench: build
 	./$(BUILD)/bin/naming_bench
+	./$(BUILD)/bin/add_chain_bench
+	./$(BUILD)/bin/mlp_bench
 	PYTHONPATH=$(CURDIR)/$(BUILD)/python $(PYTHON) bench/python_ops_bench.py
+
+# scopeflow against libtorch (Debian's, one thread, OpenBLAS) on the same workloads; installs
+# libtorch-dev. Not part of `make test`.
+bench-peers: build
+	./bench/peers/run_peers.sh
 
 conformance: build
 	PYTHONPATH=$(CURDIR)/$(BUILD)/python $(PYTHON) ../shared/conformance/run.py \

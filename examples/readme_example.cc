@@ -34,4 +34,19 @@ int main() {
     // reuse=tf.AUTO_REUSE in VarScope? Originally defined at: ...
     std::cout << e.what() << "\n";
   }
+
+  // Running: a Session keeps the variables; a plan per (feeds, fetches) is compiled once.
+  sf::Output x = sf::ops::placeholder(root, sf::DataType::kFloat, sf::PartialShape({-1, 2}), "x");
+  sf::Tensor w2(sf::DataType::kFloat, {2, 1});
+  w2.data<float>()[0] = 1.0f;
+  w2.data<float>()[1] = -1.0f;
+  sf::Output y = sf::ops::relu(root, sf::ops::matmul(root, x, w2));
+  sf::runtime::Session sess(g);
+  sess.run(sf::ops::assign(tower, v.ref(), sf::Tensor::vector<float>({5.0f})).op());
+  sf::Tensor batch(sf::DataType::kFloat, {2, 2});
+  float* b = batch.data<float>();
+  b[0] = 0, b[1] = 1, b[2] = 3, b[3] = 2;  // [[0, 1], [3, 2]]
+  std::vector<sf::Tensor> out = sess.run({{x, batch}}, {y, v.value()});
+  std::cout << y.name() << " " << out[0].debug_string() << "\n";  // Relu:0 ... [0, 1]
+  std::cout << out[1].debug_string() << "\n";                     // ... [5]
 }

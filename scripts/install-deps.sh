@@ -9,6 +9,10 @@ packages=(
   libabsl-dev libfmt-dev libcli11-dev libeigen3-dev libopenblas-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
+# `--peers`: also what `make bench-peers` compares against (libtorch, large; not for tests).
+if [ "${1:-}" = "--peers" ]; then
+  packages+=(libtorch-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -68,7 +68,6 @@ void bind_base(py::module_& m) {
   msg.def("shape_len_unknown", &messages::shape_len_unknown);
   msg.def("shape_iter_unknown", &messages::shape_iter_unknown);
   msg.def("node_def_unavailable", &messages::node_def_unavailable);
-  msg.def("session_unavailable", &messages::session_unavailable);
   msg.def("tensor_as_bool", &messages::tensor_as_bool);
   msg.def("tensor_iter_unknown_shape", &messages::tensor_iter_unknown_shape);
   msg.def("tensor_iter_scalar", &messages::tensor_iter_scalar);

@@ -331,7 +331,6 @@ std::string shape_iter_unknown() { return "Cannot iterate over a shape with unkn
 // scopeflow: not built yet.
 std::string node_def_unavailable() { return "node_def arrives with GraphDef export (issue #5)"; }
 // scopeflow: not built yet.
-std::string session_unavailable() { return "Session.run arrives with the engine (issue #3)"; }
 // ops.Tensor.__bool__.
 std::string tensor_as_bool() {
   return "Using a `tf.Tensor` as a Python `bool` is not allowed. Use `if t is not None:` instead "

@@ -10,4 +10,4 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 def test_readme_python_example_output():
     out = subprocess.run([sys.executable, str(ROOT / "examples" / "readme_example.py")],
                          capture_output=True, text=True, check=True).stdout
-    assert out.splitlines() == ["tower_0/mul:0 tower_1/mul:0", "['dense/w:0']"]
+    assert out.splitlines() == ["tower_0/Relu:0 tower_1/Relu:0", "['dense/w:0']", "[[3. 0.]]"]

@@ -96,7 +96,6 @@ std::string shapes_not_compatible(std::string_view a, std::string_view b);
 std::string shape_len_unknown();
 std::string shape_iter_unknown();
 std::string node_def_unavailable();
-std::string session_unavailable();
 std::string tensor_as_bool();
 std::string tensor_iter_unknown_shape();
 std::string tensor_iter_scalar();
