@@ -24,3 +24,5 @@
 #include "scopeflow/ops/ops.h"
 #include "scopeflow/runtime/kernel.h"
 #include "scopeflow/runtime/session.h"
+#include "scopeflow/train/gradients.h"
+#include "scopeflow/train/optimizers.h"

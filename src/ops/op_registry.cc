@@ -34,6 +34,7 @@ void ensure_builtin_ops() {
     internal::register_nn_ops();
     internal::register_random_ops();
     internal::register_control_flow_ops();
+    internal::register_training_ops();
   });
 }
 

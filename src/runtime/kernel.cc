@@ -36,6 +36,7 @@ void ensure_builtin_kernels() {
     internal::register_nn_kernels();
     internal::register_random_kernels();
     internal::register_control_flow_kernels();
+    internal::register_training_kernels();
   });
 }
 

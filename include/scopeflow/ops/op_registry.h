@@ -139,6 +139,7 @@ void register_math_ops();
 void register_nn_ops();
 void register_random_ops();
 void register_control_flow_ops();
+void register_training_ops();
 }  // namespace internal
 
 }  // namespace scopeflow

@@ -140,6 +140,7 @@ void register_math_kernels();
 void register_nn_kernels();
 void register_random_kernels();
 void register_control_flow_kernels();
+void register_training_kernels();
 }  // namespace internal
 
 }  // namespace scopeflow::runtime
