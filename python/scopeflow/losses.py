@@ -3,6 +3,7 @@ sparse_softmax_cross_entropy, softmax_cross_entropy and compute_weighted_loss, w
 weighting structure (assert_broadcastable, num_present, DivNoNan `value`) and the LOSSES
 collection."""
 
+from . import dtypes
 from . import array_ops
 from . import math_ops
 from . import nn
@@ -106,7 +107,7 @@ def _num_present(losses, weights, per_batch=False):
     if isinstance(weights, float) and weights != 0.0:
         return _num_elements(losses)
     with name_scope(None, "num_present", (losses, weights)) as scope:
-        weights = math_ops.to_float(weights)
+        weights = math_ops.cast(weights, dtype=dtypes.float32)
         present = array_ops.where(math_ops.equal(weights, 0.0),
                                   array_ops.zeros_like(weights), array_ops.ones_like(weights))
         present = _broadcast_weights(present, losses)
@@ -163,8 +164,8 @@ def compute_weighted_loss(losses, weights=1.0, scope=None, loss_collection=Graph
         with control_dependencies((_assert_broadcastable(weights, losses),)):
             losses = convert_to_tensor(losses)
             input_dtype = losses.dtype
-            losses = math_ops.to_float(losses)
-            weights = math_ops.to_float(weights)
+            losses = math_ops.cast(losses, dtype=dtypes.float32)
+            weights = math_ops.cast(weights, dtype=dtypes.float32)
             weighted_losses = math_ops._mul(losses, weights)
             if reduction == Reduction.NONE:
                 loss = weighted_losses
@@ -198,8 +199,8 @@ def mean_squared_error(labels, predictions, weights=1.0, scope=None,
     if predictions is None:
         raise ValueError("predictions must not be None.")
     with name_scope(scope, "mean_squared_error", (predictions, labels, weights)) as scope:
-        predictions = math_ops.to_float(predictions)
-        labels = math_ops.to_float(labels)
+        predictions = math_ops.cast(predictions, dtype=dtypes.float32)
+        labels = math_ops.cast(labels, dtype=dtypes.float32)
         _assert_compatible(predictions, labels)
         losses = math_ops.squared_difference(predictions, labels)
         return compute_weighted_loss(losses, weights, scope, loss_collection,
@@ -215,8 +216,8 @@ def absolute_difference(labels, predictions, weights=1.0, scope=None,
     if predictions is None:
         raise ValueError("predictions must not be None.")
     with name_scope(scope, "absolute_difference", (predictions, labels, weights)) as scope:
-        predictions = math_ops.to_float(predictions)
-        labels = math_ops.to_float(labels)
+        predictions = math_ops.cast(predictions, dtype=dtypes.float32)
+        labels = math_ops.cast(labels, dtype=dtypes.float32)
         _assert_compatible(predictions, labels)
         losses = math_ops.abs(math_ops._sub(predictions, labels))
         return compute_weighted_loss(losses, weights, scope, loss_collection,

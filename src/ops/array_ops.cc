@@ -17,16 +17,6 @@ namespace scopeflow::internal {
 
 namespace {
 
-// TF's shape text in shape-inference errors: "[2,3]", "[?,3]", "?".
-std::string shape_text(const PartialShape& s) {
-  if (!s.known_rank()) return "?";
-  std::string out = "[";
-  for (int i = 0; i < s.rank(); ++i) {
-    if (i) out += ",";
-    out += s.dim(i) < 0 ? "?" : std::to_string(s.dim(i));
-  }
-  return out + "]";
-}
 
 // InferenceContext::Merge with TF's texts; "" when compatible.
 std::string try_merge(const PartialShape& a, const PartialShape& b, PartialShape* out) {

@@ -35,16 +35,6 @@ PartialShape with_rank_at_most(const ShapeContext& c, const PartialShape& s, int
   return s;
 }
 
-// TF's shape text in shape errors: "[2,3]", "[?,3]", "?".
-std::string shape_text(const PartialShape& s) {
-  if (!s.known_rank()) return "?";
-  std::string out = "[";
-  for (int i = 0; i < s.rank(); ++i) {
-    if (i) out += ",";
-    out += s.dim(i) < 0 ? "?" : std::to_string(s.dim(i));
-  }
-  return out + "]";
-}
 
 // As ShapeContext::fail, for shape functions that read input `i`'s value: TF then adds
 // " and with computed input tensors: input[i] = <v0 v1>" to the context.

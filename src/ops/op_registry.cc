@@ -38,7 +38,9 @@ void ensure_builtin_ops() {
   });
 }
 
-// TF's shape text in shape-inference errors: "[2,3]", "[?,3]", "?" for an unknown rank.
+
+}  // namespace
+
 std::string shape_text(const PartialShape& s) {
   if (!s.known_rank()) return "?";
   std::string out = "[";
@@ -48,8 +50,6 @@ std::string shape_text(const PartialShape& s) {
   }
   return out + "]";
 }
-
-}  // namespace
 
 void register_op(OpDef def) {
   Registry& r = registry();

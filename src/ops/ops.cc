@@ -32,15 +32,6 @@ Operation finish(const Scope& op_scope, std::string_view type, std::span<const O
                                     outputs);
 }
 
-std::string shape_as_list_text(const PartialShape& s) {
-  if (!s.known_rank()) return "?";
-  std::string out = "[";
-  for (int i = 0; i < s.rank(); ++i) {
-    if (i) out += ",";
-    out += s.dim(i) < 0 ? "?" : std::to_string(s.dim(i));
-  }
-  return out + "]";
-}
 
 // numpy broadcasting on static shapes (TF's BroadcastBinaryOpShapeFn); on a mismatch `ok` is
 // false and the two offending dimensions are kept for the message.
@@ -74,8 +65,8 @@ Broadcast broadcast(const PartialShape& a, const PartialShape& b) {
                                   std::string_view type, const PartialShape& x,
                                   const PartialShape& y) {
   throw Error(Code::kInvalidArgument,
-              messages::dimensions_must_be_equal(b.da, b.db, op_name, type, shape_as_list_text(x),
-                                                 shape_as_list_text(y)));
+              messages::dimensions_must_be_equal(b.da, b.db, op_name, type, shape_text(x),
+                                                 shape_text(y)));
 }
 
 std::string literal_text(const Tensor& t) {

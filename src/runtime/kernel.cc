@@ -152,6 +152,11 @@ std::vector<int64_t> attr_ints(Operation op, std::string_view name) {
 
 void fail(Code code, std::string message) { throw Error(code, std::move(message)); }
 
+void fail_no_kernel(std::string_view op_type, DataType t) {
+  fail(Code::kInvalidArgument, fmt::format("No OpKernel was registered to support Op '{}' with dtype {}",
+                                           op_type, dtype_name(t)));
+}
+
 std::string shape_string(std::span<const int64_t> shape) {
   return fmt::format("[{}]", fmt::join(shape, ","));
 }

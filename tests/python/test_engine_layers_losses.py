@@ -140,7 +140,7 @@ def test_mean_squared_error_structure():
         (ab + "weights", "Const"), (ab + "weights/shape", "Const"),
         (ab + "weights/rank", "Const"), (ab + "values/shape", "Shape"),
         (ab + "values/rank", "Const"), (ab + "static_scalar_check_success", "NoOp"),
-        (s + "ToFloat/x", "Const"), (s + "Mul", "Mul"), (s + "Const", "Const"),
+        (s + "Cast/x", "Const"), (s + "Mul", "Mul"), (s + "Const", "Const"),
         (s + "Sum", "Sum"), (s + "num_present/Equal/y", "Const"),
         (s + "num_present/Equal", "Equal"), (s + "num_present/zeros_like", "Const"),
         (s + "num_present/ones_like/Shape", "Const"),
@@ -158,7 +158,7 @@ def test_mean_squared_error_structure():
     assert loss.name == "mean_squared_error/value:0"
     assert loss.shape == tf.TensorShape([])
     g = tf.get_default_graph()
-    tofloat = g.get_operation_by_name(s + "ToFloat/x")
+    tofloat = g.get_operation_by_name(s + "Cast/x")
     assert [o.name for o in tofloat.control_inputs] == [ab + "static_scalar_check_success"]
     assert tf.get_collection(tf.GraphKeys.LOSSES) == [loss]
     assert tf.losses.get_losses() == [loss]

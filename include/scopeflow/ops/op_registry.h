@@ -75,6 +75,9 @@ class ShapeContext {
   std::vector<Graph::OutputSpec> outputs_;
 };
 
+/// TF's shape text in shape-inference errors: "[2,3]", "[?,3]", "?" for an unknown rank.
+std::string shape_text(const PartialShape& s);
+
 /// One op type's registration.
 struct OpDef {
   using ShapeFn = void (*)(ShapeContext&);

@@ -103,10 +103,10 @@ std::vector<int64_t> attr_ints(Operation op, std::string_view name);
 /// TF's shape text in kernel messages: "[2,3]".
 std::string shape_string(std::span<const int64_t> shape);
 
-/// Runs `fn(Tag)` with Tag a value of the C++ type of `t` (float, double, int32_t, int64_t,
-/// bool, uint8_t, int8_t, int16_t, uint16_t); other types fail with TF's "No kernel" text.
-template <typename F>
-auto dispatch(DataType t, std::string_view op_type, F&& f) {
+/// Calls `f(Tag{})` with Tag the C++ type of `t` (float, double, int32_t, int64_t, bool,
+/// uint8_t, int8_t, int16_t, uint16_t); for any other dtype returns `otherwise()`.
+template <typename F, typename G>
+auto visit_dtype(DataType t, F&& f, G&& otherwise) -> decltype(f(float{})) {
   switch (t) {
     case DataType::kFloat:
       return f(float{});
@@ -127,9 +127,17 @@ auto dispatch(DataType t, std::string_view op_type, F&& f) {
     case DataType::kUInt16:
       return f(uint16_t{});
     default:
-      fail(Code::kInvalidArgument, "No OpKernel was registered to support Op '" +
-                                       std::string(op_type) + "' with dtype " + dtype_name(t));
+      return otherwise();
   }
+}
+
+/// TF's text when an op has no kernel for a dtype.
+[[noreturn]] void fail_no_kernel(std::string_view op_type, DataType t);
+
+/// visit_dtype that fails with TF's "No OpKernel was registered..." for other dtypes.
+template <typename F>
+auto dispatch(DataType t, std::string_view op_type, F&& f) -> decltype(f(float{})) {
+  return visit_dtype(t, f, [&]() -> decltype(f(float{})) { fail_no_kernel(op_type, t); });
 }
 
 namespace internal {

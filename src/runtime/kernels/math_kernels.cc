@@ -36,28 +36,7 @@ constexpr bool kIsNumber = std::is_arithmetic_v<T> && !std::is_same_v<T, bool>;
 // A function pointer chosen by dtype; nullptr for dtypes the op has no kernel for.
 template <typename F>
 Fn pick(DataType t, F&& f) {
-  switch (t) {
-    case DataType::kFloat:
-      return f(float{});
-    case DataType::kDouble:
-      return f(double{});
-    case DataType::kInt32:
-      return f(int32_t{});
-    case DataType::kInt64:
-      return f(int64_t{});
-    case DataType::kBool:
-      return f(bool{});
-    case DataType::kUInt8:
-      return f(uint8_t{});
-    case DataType::kInt8:
-      return f(int8_t{});
-    case DataType::kInt16:
-      return f(int16_t{});
-    case DataType::kUInt16:
-      return f(uint16_t{});
-    default:
-      return nullptr;
-  }
+  return visit_dtype(t, f, [] { return Fn(nullptr); });
 }
 
 [[noreturn]] void no_kernel(std::string_view type, DataType t) {

@@ -19,21 +19,18 @@ namespace {
 
 enum class Red { kSum, kMean, kMax, kMin, kProd };
 
+// The reductions run on float, double, int32 and int64 only.
 template <typename F>
 void reduce_dispatch(DataType t, std::string_view op_type, F&& f) {
-  switch (t) {
-    case DataType::kFloat:
-      return f(float{});
-    case DataType::kDouble:
-      return f(double{});
-    case DataType::kInt32:
-      return f(int32_t{});
-    case DataType::kInt64:
-      return f(int64_t{});
-    default:
-      fail(Code::kInvalidArgument, "No OpKernel was registered to support Op '" +
-                                       std::string(op_type) + "' with dtype " + dtype_name(t));
-  }
+  dispatch(t, op_type, [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double> ||
+                  std::is_same_v<T, int32_t> || std::is_same_v<T, int64_t>) {
+      f(tag);
+    } else {
+      fail_no_kernel(op_type, t);
+    }
+  });
 }
 
 template <Red kRed, typename T>
