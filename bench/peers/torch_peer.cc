@@ -40,6 +40,25 @@ int main() {
   };
   for (int i = 0; i < 50; ++i) forward();
   std::printf("torch_mlp_forward_us %.1f\n", median_us(forward, 200, 9));
+  // One SGD step of the same MLP: forward, cross-entropy, backward, update.
+  std::vector<torch::Tensor> params;
+  for (auto* p : {&w1, &b1, &w2, &b2, &w3, &b3}) {
+    *p = p->detach().clone().set_requires_grad(true);
+    params.push_back(*p);
+  }
+  auto labels = torch::arange(64, torch::kLong).remainder(10);
+  torch::optim::SGD sgd(params, torch::optim::SGDOptions(0.01));
+  auto step = [&] {
+    torch::AutoGradMode grad_mode(true);
+    sgd.zero_grad();
+    auto h = torch::relu(torch::matmul(x, w1) + b1);
+    h = torch::relu(torch::matmul(h, w2) + b2);
+    auto loss = torch::nn::functional::cross_entropy(torch::matmul(h, w3) + b3, labels);
+    loss.backward();
+    sgd.step();
+  };
+  for (int i = 0; i < 20; ++i) step();
+  std::printf("torch_train_step_us %.1f\n", median_us(step, 100, 9));
   // 10,000 chained adds of a 4-element tensor (eager dispatch cost per op).
   auto v = torch::ones({4});
   auto chain = [&] {

@@ -52,5 +52,6 @@ void bind_naming(py::module_& m);
 void bind_ops(py::module_& m);
 void bind_variables(py::module_& m);
 void bind_session(py::module_& m);
+void bind_train(py::module_& m);
 
 }  // namespace scopeflow::py_bindings

@@ -57,4 +57,5 @@ PYBIND11_MODULE(_core, m) {
   bind_ops(m);
   bind_variables(m);
   bind_session(m);
+  bind_train(m);
 }

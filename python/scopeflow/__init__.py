@@ -43,6 +43,8 @@ from .state_ops import (assign, assign_add, assign_sub, global_variables_initial
                         initialize_variables, local_variables_initializer, no_op,
                         set_random_seed, tuple, variables_initializer)
 from . import layers, losses, nn
+from .gradients import AggregationMethod, gradients
+from . import train
 from . import math_ops as math
 from .state_ops import initializers
 

@@ -79,9 +79,12 @@ Variable make_variable(const Scope& scope, const Initializer& init, const Variab
   Scope vs = base.name_scope(o.name.empty() ? std::string_view("Variable") : o.name);
   // A callable initial value is built under TF's attr scope {_class: loc:@<name>}, which
   // also covers the VariableV2 op itself.
-  Scope var_scope = init.callable() ? internal::with_colocation_groups(
-                                          vs, {"loc:@" + std::string(vs.name_stack())})
-                                    : vs;
+  // An enclosing colocate_with wins over that attr scope (TF sets `_class` from the
+  // colocation stack last), e.g. slot variables colocated with their primary.
+  Scope var_scope = init.callable() && vs.colocation_groups().empty()
+                        ? internal::with_colocation_groups(
+                              vs, {"loc:@" + std::string(vs.name_stack())})
+                        : vs;
   Output initial;
   if (init.callable()) {
     Scope is = var_scope.name_scope("Initializer").with_device(std::nullopt);

@@ -487,11 +487,16 @@ int run_demo(const ScopeTreeOptions& tree_options) {
 Command add_demo_command(CLI::App& parent) {
   CLI::App* cmd = parent.add_subcommand(
       "demo",
-      "Build TF1's naming seed examples with the C++ API, print what each prints (checked "
-      "against TF 1.15's output), then the scope tree of all of them in one graph");
+      "Train a two-tower model with shared weights (progress bar, then its scope tree and "
+      "variables); with --naming, build TF1's naming seed examples with the C++ API instead, "
+      "each checked against TF 1.15's output");
   auto tree_options = std::make_shared<ScopeTreeOptions>();
   add_scope_tree_options(*cmd, *tree_options);
-  return Command{cmd, [tree_options] { return run_demo(*tree_options); }};
+  auto naming = std::make_shared<bool>(false);
+  cmd->add_flag("--naming", *naming, "Run the naming seed examples (conformance cases 001-011)");
+  return Command{cmd, [tree_options, naming] {
+                   return *naming ? run_demo(*tree_options) : run_train_demo(*tree_options);
+                 }};
 }
 
 }  // namespace scopeflow::tools

@@ -33,6 +33,10 @@ struct ScopeTreeOptions {
   int depth = 2;
 };
 
+/// `sf demo`'s training run: trains the shared-weight two-tower model, prints progress, the
+/// scope tree and the variables. Returns 0 when the loss ends below its threshold.
+int run_train_demo(const ScopeTreeOptions& options);
+
 /// Adds the options of ScopeTreeOptions (`--depth N`) to a subcommand that prints a tree.
 void add_scope_tree_options(CLI::App& command, ScopeTreeOptions& options);
 

@@ -33,11 +33,14 @@ class Optimizer {
                                             std::vector<Variable> var_list = {},
                                             Gate gate = Gate::kOp);
   /// The update op (`name`, default the optimizer's name); increments `global_step` after the
-  /// updates when given. TF's "No gradients provided for any variable, check your graph for
-  /// ops that do not support gradients, between variables [...] and loss ...".
+  /// updates when given (then the AssignAdd is the op returned). Adds it to TRAIN_OP. TF's
+  /// errors (kInvalidArgument): "No variables provided.", "No gradients provided for any
+  /// variable: [...]."
   Operation apply_gradients(const Scope& scope, const std::vector<GradAndVar>& grads_and_vars,
                             std::optional<Variable> global_step = std::nullopt,
                             std::string_view name = "");
+  /// compute_gradients + apply_gradients; TF's "No gradients provided for any variable, check
+  /// your graph for ops that do not support gradients, between variables [...] and loss ...".
   Operation minimize(const Scope& scope, const Output& loss,
                      std::optional<Variable> global_step = std::nullopt,
                      std::vector<Variable> var_list = {}, std::string_view name = "");
@@ -60,6 +63,10 @@ class Optimizer {
                       std::string_view op_name);
   Variable get_or_make_slot_with_value(const Scope& scope, const Variable& var, double value,
                                        std::string_view slot_name, std::string_view op_name);
+  /// slot_creator.create_slot_with_initializer with any initializer (RMSProp's ones).
+  Variable get_or_make_slot_with_initializer(const Scope& scope, const Variable& var,
+                                             const Initializer& initializer,
+                                             std::string_view slot_name, std::string_view op_name);
   /// A non-slot variable (Adam's beta1_power) colocated with the first variable.
   Variable non_slot_variable(const Scope& scope, std::string_view name, double initial,
                              const Variable& colocate_with);
