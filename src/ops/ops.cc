@@ -298,9 +298,11 @@ Output concat(const Scope& scope, const std::vector<Input>& values, int64_t axis
   Scope os = open_op_scope(scope, name, "ConcatV2");
   std::vector<Output> ins;
   DataType t = DataType::kInvalid;
-  for (const Input& v : values) {
-    ins.push_back(convert_to_tensor(
-        os, v, "values", t == DataType::kInvalid ? std::nullopt : std::optional<DataType>(t)));
+  for (size_t i = 0; i < values.size(); ++i) {
+    // A list argument's literals are named after it with their index (`concat/values_1`).
+    ins.push_back(convert_to_tensor(os, values[i], "values_" + std::to_string(i),
+                                    t == DataType::kInvalid ? std::nullopt
+                                                            : std::optional<DataType>(t)));
     if (t == DataType::kInvalid) t = base_dtype(ins.back().dtype());
   }
   ins.push_back(
