@@ -1,0 +1,271 @@
+"""A whole TF-written training graph rebuilt with scopeflow: MattChubb's house-price regression
+(../shared/golden/houseprices_dropout_cond/model.ckpt.meta, a binary MetaGraphDef written by TF
+1.10.0). Four tanh layers of `tf.Variable(tf.random_normal(...))`, each followed by
+`tf.layers.dropout(rate=0.1, training=<bool placeholder>)`, which is a tf.cond
+(`dropout/cond/Switch` ... `dropout/cond/Merge`); an L2 loss minimized by AdamOptimizer(), whose
+gradient graph holds the v1 control-flow gradients of the four conds. The program below is the
+TF1 Python its SOURCE.md describes, without tf.train.Saver (scopeflow has no saver yet: the 43
+golden `save/...` nodes are left out). Node names AND op types are compared, in order; the
+MetaGraphDef is read with a small protobuf wire-format reader (MetaGraphDef field 2 = GraphDef;
+GraphDef field 1 = NodeDef; NodeDef fields 1, 2 = name, op).
+
+The notebook ran under Python 2: its relative error `error / target` was Tensor.__div__, i.e.
+TF1's tf.div (a RealDiv named `div`); under Python 3 `/` is truediv (named `truediv`), so the
+program below calls tf.div, which is what Python 2's `/` called.
+
+scopeflow builds what TF 1.15 builds; the groups whose internals TF changed between 1.10 and
+1.15 are listed in TF_1_10_TO_1_15 (left out of the ordered comparison on both sides) and
+OP_TYPES_1_10_TO_1_15 (same name, other op type), each with the reason. The groups where
+scopeflow differs from TF for no version reason are marked `# scopeflow bug:` (SCOPEFLOW_BUGS and
+_capture_switch_after_its_op)."""
+
+import pathlib
+import re
+
+import numpy as np
+import pytest
+
+import scopeflow as tf
+
+GOLDEN = pathlib.Path(__file__).resolve().parents[3] / "shared" / "golden"
+META = GOLDEN / "houseprices_dropout_cond" / "model.ckpt.meta"
+
+pytestmark = pytest.mark.skipif(not META.is_file(), reason="no golden files")
+
+
+def _varint(buf, i):
+    value = shift = 0
+    while True:
+        b = buf[i]
+        i += 1
+        value |= (b & 0x7F) << shift
+        if not b & 0x80:
+            return value, i
+        shift += 7
+
+
+def _fields(buf):
+    """(field number, value) of a protobuf message; length-delimited values as bytes, other
+    wire types skipped over (their raw value returned)."""
+    i = 0
+    while i < len(buf):
+        key, i = _varint(buf, i)
+        number, wire_type = key >> 3, key & 7
+        if wire_type == 0:
+            value, i = _varint(buf, i)
+        elif wire_type == 1:
+            value, i = buf[i:i + 8], i + 8
+        elif wire_type == 2:
+            n, i = _varint(buf, i)
+            value, i = buf[i:i + n], i + n
+        elif wire_type == 5:
+            value, i = buf[i:i + 4], i + 4
+        else:
+            raise ValueError("wire type %d" % wire_type)
+        yield number, value
+
+
+def golden_nodes():
+    """(name, op) of every NodeDef of the MetaGraphDef's graph_def, in order."""
+    graph_def = next(v for k, v in _fields(META.read_bytes()) if k == 2)
+    nodes = []
+    for number, node in _fields(graph_def):
+        if number == 1:
+            d = {k: v.decode() for k, v in _fields(node) if k in (1, 2)}
+            nodes.append((d[1], d[2]))
+    return nodes
+
+
+def build_program():
+    """The notebook's model and training cells (Saver left out): placeholders `training`,
+    input, target (no shapes); an unused `tf.to_float(tf.shape(X)[0])`; 8-100-5-5-10 tanh layers
+    with tf.layers.dropout(rate=0.1); a 10->1 output layer; two unused variables; squeeze,
+    error, relative error (Python 2 `/`), percentage, tf.nn.l2_loss; Adam; the initializer."""
+    training = tf.placeholder(tf.bool)
+    X = tf.placeholder(tf.float32)
+    Y = tf.placeholder(tf.float32)
+    batch_size = tf.to_float(tf.shape(X)[0])  # noqa: F841 (unused in the notebook too)
+    sizes = [8, 100, 5, 5, 10]
+    h = X
+    for i in range(4):
+        W = tf.Variable(tf.random_normal([sizes[i], sizes[i + 1]]))
+        b = tf.Variable(tf.random_normal([sizes[i + 1]]))
+        h = tf.tanh(tf.nn.bias_add(tf.matmul(h, W), b))
+        h = tf.layers.dropout(h, rate=0.1, training=training)
+    W_out = tf.Variable(tf.random_normal([10, 1], stddev=0.5))
+    b_out = tf.Variable(tf.random_normal([1]))
+    out = tf.nn.bias_add(tf.matmul(h, W_out), b_out)
+    tf.Variable(tf.random_normal([1], stddev=0.0))  # the two unused variables
+    tf.Variable(tf.random_normal([1], stddev=0.0))
+    prediction = tf.squeeze(out)
+    error = prediction - Y
+    relative_error = tf.div(error, Y)  # Python 2's `error / Y`
+    percent_error = relative_error * 100  # noqa: F841
+    loss = tf.nn.l2_loss(error)
+    train_op = tf.train.AdamOptimizer().minimize(loss)
+    init = tf.global_variables_initializer()
+    return training, X, Y, prediction, loss, train_op, init
+
+
+_D = r"dropout(_\d)?"  # the four tf.layers.dropout layers: dropout, dropout_1 .. dropout_3
+
+# The node groups whose internals TF changed between 1.10.0 (golden) and 1.15 (scopeflow):
+# (regex over golden names, regex over our names, reason). Matching nodes are dropped from each
+# side before the ordered comparison; every regex must match something on its side.
+TF_1_10_TO_1_15 = [
+    (r"^%s/cond/dropout/(keep_prob|add|Floor|div)$" % _D,
+     r"^%s/cond/dropout/(rate|sub/x|sub|truediv/x|truediv|GreaterEqual|Cast|mul_1)$" % _D,
+     "tf.nn.dropout: 1.10 built keep_prob, `add` (keep_prob + uniform), Floor, `div` (x / "
+     "keep_prob) and mul; 1.15's dropout_v2 builds `rate`, `sub` (1 - rate), `truediv` "
+     "(1 / keep_prob), GreaterEqual, `mul` (x * scale), Cast and `mul_1`. Shape, random_uniform "
+     "and `mul` keep their names and are compared"),
+    (r"^gradients/%s/cond/dropout/div_grad/" % _D, r"^gradients/%s/cond/dropout/mul_1_grad/" % _D,
+     "gradients of the changed dropout: 1.10 differentiates `div` (x / keep_prob); 1.15 "
+     "differentiates `mul_1` (the scaled x times the cast mask)"),
+    (r"^gradients/%s/cond/Identity/Switch_grad/cond_grad$" % _D,
+     r"^gradients/%s/cond/Identity/Switch_grad/cond_grad$" % _D,
+     "same node, moved: the true branch's result is one op deeper in 1.15 (`mul_1` over `mul`), "
+     "so the false branch's Switch is ready before `mul` and its cond_grad Merge comes before "
+     "mul_grad instead of after it (checked to exist on both sides)"),
+    (None,
+     r"^gradients/MatMul(_\d)?_grad/(Shape|Shape_1|strided_slice(_1)?(/stack(_1|_2)?)?|"
+     r"BroadcastGradientArgs|Sum|Reshape|Sum_1|Reshape_1)$",
+     "the input placeholder has no shape, so 1.15's tf.matmul (unknown rank -> "
+     "BatchMatMulV2, see OP_TYPES) differentiates a BatchMatMulV2, whose 1.15 gradient reduces "
+     "over the broadcast batch dimensions (Shape, strided_slice [:-2], BroadcastGradientArgs, "
+     "Sum, Reshape); 1.10 built MatMul and _MatMulGrad"),
+]
+
+# Same name, other op type: (regex over names, golden op, 1.15 op, reason).
+OP_TYPES_1_10_TO_1_15 = [
+    (r"^(gradients/)?MatMul(_\d)?(_grad/MatMul(_1)?)?$", "MatMul", "BatchMatMulV2",
+     "tf.matmul with an operand of unknown rank: 1.10 used MatMul unless both operands had "
+     "rank > 2 or unknown; 1.15 uses BatchMatMulV2 if either has (the input placeholder has no "
+     "shape, and every layer's output then has unknown rank)"),
+    (r"^gradients/%s/cond/dropout/mul_grad/Shape_1$" % _D, "Shape", "Const",
+     "1.10's `mul` multiplied by the Floor mask (unknown shape: a Shape op); 1.15's `mul` "
+     "multiplies by the scalar scale, whose shape is known (a constant)"),
+]
+
+# scopeflow bug: tf.gradients builds the zero gradient of a cond Switch's untaken output with
+# one `gradients/zeros_like[_k]` ZerosLike. TF (control_flow_ops/control_flow_state
+# ZerosLikeOutsideLoop, both in 1.10 and 1.15) checks whether the op is a Switch in a cond
+# context and then builds `gradients/Switch[_k]` (a Switch of the op's input on the cond's
+# pred_id), `gradients/Shape_<k+1>` (shape_internal, optimize=False), `gradients/zeros[_k]/Const`
+# and `gradients/zeros[_k]` (Fill) -- after 1.10 also a pivot `gradients/Identity[_k]` -- so that
+# the zeros only run in the untaken branch. (src/train/gradients.cc always takes the
+# zeros_like(optimize=False) path.)
+SCOPEFLOW_BUGS = [
+    (r"^gradients/(Switch(_\d+)?|Shape_[1-8]|zeros(_\d+)?/Const|zeros(_\d+)?)$",
+     r"^gradients/zeros_like(_\d+)?$",
+     "zero gradient of the untaken output of the cond's input Switches (ZerosLikeOutsideLoop)"),
+]
+
+GROUPS = TF_1_10_TO_1_15 + SCOPEFLOW_BUGS
+
+# Names that must still be in both graphs (the anchors around each group).
+ANCHORS = ["ToFloat", "MatMul", "dropout/cond/Switch", "dropout/cond/dropout/Shape",
+           "dropout/cond/dropout/Shape/Switch", "dropout/cond/dropout/mul", "dropout/cond/Merge",
+           "dropout_3/cond/Merge", "div", "L2Loss", "gradients/grad_ys_0",
+           "gradients/dropout_3/cond/Merge_grad/cond_grad",
+           "gradients/dropout_3/cond/dropout/mul_grad/tuple/control_dependency",
+           "gradients/dropout_3/cond/dropout/Shape/Switch_grad/cond_grad", "gradients/AddN_3",
+           "gradients/MatMul_grad/tuple/control_dependency_1", "Variable_9/Adam_1", "Adam",
+           "init"]
+
+
+def _capture_switch_after_its_op(nodes):
+    """scopeflow bug: when an op in a cond branch reads a tensor from outside the cond,
+    scopeflow creates the capturing `<op>/Switch` BEFORE `<op>` (ours: `dropout/cond/dropout/
+    Shape/Switch`, `dropout/cond/dropout/Shape`; `dropout/cond/Identity/Switch`,
+    `dropout/cond/Identity`). TF creates the op first and switches its input in
+    Operation._control_flow_post_processing -> CondContext.AddOp/AddValue after
+    Graph._add_op(op) (1.10 golden: `Shape` then `Shape/Switch`, `Identity` then
+    `Identity/Switch`; 1.15 ops.py does the same). Puts each such Switch back after its op and
+    returns the count."""
+    nodes = list(nodes)
+    moved = 0
+    i = 0
+    while i + 1 < len(nodes):
+        (a, a_op), (b, _) = nodes[i], nodes[i + 1]
+        if a_op == "Switch" and a == b + "/Switch":
+            nodes[i], nodes[i + 1] = nodes[i + 1], nodes[i]
+            moved += 1
+            i += 2
+        else:
+            i += 1
+    return nodes, moved
+
+
+def _excluded(name, side):
+    i = 0 if side == "golden" else 1
+    return any(group[i] and re.search(group[i], name) for group in GROUPS)
+
+
+def _to_1_15_op(name, op):
+    for rx, old, new, _ in OP_TYPES_1_10_TO_1_15:
+        if re.search(rx, name) and op == old:
+            return new
+    return op
+
+
+def test_houseprices_dropout_cond_names_and_ops_match_tf():
+    all_golden = golden_nodes()
+    golden = [n for n in all_golden if not n[0].startswith("save/")]
+    assert len(all_golden) == 602 and len(golden) + 43 == 602  # the Saver's 43 nodes
+
+    build_program()
+    ours = [(op.name, op.type) for op in tf.get_default_graph().get_operations()]
+    ours, moved = _capture_switch_after_its_op(ours)
+    assert moved == 8  # Shape/Switch and Identity/Switch of each of the four conds
+
+    golden_names = {n for n, _ in golden}
+    our_names = {n for n, _ in ours}
+    for a in ANCHORS:
+        assert a in golden_names and a in our_names, a
+    for rx_golden, rx_ours, _ in GROUPS:
+        assert rx_golden is None or any(re.search(rx_golden, n) for n in golden_names), rx_golden
+        assert rx_ours is None or any(re.search(rx_ours, n) for n in our_names), rx_ours
+    for rx, old, new, _ in OP_TYPES_1_10_TO_1_15:
+        assert any(re.search(rx, n) and o == old for n, o in golden), rx
+        assert any(re.search(rx, n) and o == new for n, o in ours), rx
+
+    golden_kept = [(n, _to_1_15_op(n, o)) for n, o in golden if not _excluded(n, "golden")]
+    ours_kept = [(n, o) for n, o in ours if not _excluded(n, "ours")]
+    matched = sum(1 for a, b in zip(golden_kept, ours_kept) if a == b)
+    print("houseprices_dropout_cond: %d golden nodes (no save/), %d ours; %d compared, %d match "
+          "in order (name and op); excluded %d golden / %d ours" %
+          (len(golden), len(ours), len(golden_kept), matched,
+           len(golden) - len(golden_kept), len(ours) - len(ours_kept)))
+    first_diff = next((i for i, (a, b) in enumerate(zip(golden_kept, ours_kept)) if a != b),
+                      None)
+    assert first_diff is None, (first_diff, golden_kept[first_diff - 2:first_diff + 5],
+                                ours_kept[first_diff - 2:first_diff + 5])
+    assert ours_kept == golden_kept
+
+
+def test_houseprices_dropout_cond_trains():
+    training, X, Y, prediction, loss, train_op, init = build_program()
+    # 12 variables, Adam's two slots for the 10 trained ones (the two unused variables get no
+    # gradient and no slots: Variable_10 and Variable_11 have no Adam nodes in the golden
+    # graph either), beta1_power and beta2_power.
+    assert len(tf.trainable_variables()) == 12
+    assert len(tf.global_variables()) == 12 + 20 + 2
+    rng = np.random.RandomState(0)
+    xv = rng.uniform(-1, 1, size=(64, 8)).astype(np.float32)
+    yv = (2.0 + xv[:, 0] - 0.5 * xv[:, 1]).astype(np.float32)
+    with tf.Session() as sess:
+        sess.run(init)
+        eval_feed = {training: False, X: xv, Y: yv}
+        first = sess.run(loss, eval_feed)
+        # Without dropout the cond's false branch (Identity) runs: deterministic.
+        np.testing.assert_array_equal(sess.run(prediction, eval_feed),
+                                      sess.run(prediction, eval_feed))
+        # With dropout the true branch runs: a fresh mask each step.
+        train_feed = {training: True, X: xv, Y: yv}
+        assert not np.array_equal(sess.run(prediction, train_feed),
+                                  sess.run(prediction, train_feed))
+        for _ in range(300):
+            sess.run(train_op, train_feed)
+        last = sess.run(loss, eval_feed)
+    assert np.isfinite(last) and last < first

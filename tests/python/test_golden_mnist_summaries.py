@@ -1,0 +1,253 @@
+"""A whole TF-written training graph rebuilt with scopeflow: TensorBoard's "MNIST with
+summaries" example as Alxemade wrote it (../shared/golden/mnist_summaries/train/, an event file
+written by tf.summary.FileWriter under TF 1.6.0-dev20180114; its graph_def event holds the 388
+nodes). Name scopes `input`, `input_reshape`, `layer1`/`layer2` (sub-scopes `weights`, `biases`,
+`linear_compute`, activation `activation`), `dropout`, `loss` (with `total`), `train` (Adam inside
+the scope) and `accuracy`; no initializer (the FileWriter was made before it).
+
+Only the non-summary part is compared: scopeflow has no tf.summary, so the program below leaves
+out every tf.summary.* call and the variable_summaries helper, which only computes the summaries'
+inputs; the golden nodes left out (SUMMARY_PART, 137 of 388) are every *Summary op, their
+`<op>/tag` or `<op>/tags` constants, everything under a `summaries` scope (mean, stddev, max,
+min and their reductions) and `Merge/MergeSummary`. Leaving them out renames nothing else: each
+summary op is the last user of its own name. Node names AND op types are compared, in order; the
+event file is read with a small TFRecord + protobuf wire-format reader (CRCs not checked; Event
+field 4 = graph_def bytes; GraphDef field 1 = NodeDef; NodeDef fields 1, 2 = name, op).
+
+scopeflow builds what TF 1.15 builds; the groups whose internals TF changed between 1.6 and 1.15
+are listed in TF_1_6_TO_1_15 (left out of the ordered comparison on both sides) and
+OP_TYPES_1_6_TO_1_15 (same name, other op type), each with the reason. No scopeflow bug was
+found in this graph."""
+
+import pathlib
+import re
+import struct
+
+import numpy as np
+import pytest
+
+import scopeflow as tf
+
+GOLDEN = pathlib.Path(__file__).resolve().parents[3] / "shared" / "golden"
+TRAIN_DIR = GOLDEN / "mnist_summaries" / "train"
+EVENTS = sorted(TRAIN_DIR.glob("events.out.tfevents.*")) if TRAIN_DIR.is_dir() else []
+
+pytestmark = pytest.mark.skipif(not EVENTS, reason="no golden files")
+
+
+def _varint(buf, i):
+    value = shift = 0
+    while True:
+        b = buf[i]
+        i += 1
+        value |= (b & 0x7F) << shift
+        if not b & 0x80:
+            return value, i
+        shift += 7
+
+
+def _fields(buf):
+    """(field number, value) of a protobuf message; length-delimited values as bytes, other
+    wire types skipped over (their raw value returned)."""
+    i = 0
+    while i < len(buf):
+        key, i = _varint(buf, i)
+        number, wire_type = key >> 3, key & 7
+        if wire_type == 0:
+            value, i = _varint(buf, i)
+        elif wire_type == 1:
+            value, i = buf[i:i + 8], i + 8
+        elif wire_type == 2:
+            n, i = _varint(buf, i)
+            value, i = buf[i:i + n], i + n
+        elif wire_type == 5:
+            value, i = buf[i:i + 4], i + 4
+        else:
+            raise ValueError("wire type %d" % wire_type)
+        yield number, value
+
+
+def _records(path):
+    """TFRecord framing: uint64 length, uint32 masked CRC of it, data, uint32 masked CRC."""
+    buf = path.read_bytes()
+    i = 0
+    while i < len(buf):
+        (n,) = struct.unpack_from("<Q", buf, i)
+        i += 12
+        yield buf[i:i + n]
+        i += n + 4
+
+
+def golden_nodes():
+    """(name, op) of every NodeDef of the event file's graph_def, in order."""
+    graph_defs = [v for record in _records(EVENTS[0]) for k, v in _fields(record) if k == 4]
+    assert len(graph_defs) == 1
+    nodes = []
+    for number, node in _fields(graph_defs[0]):
+        if number == 1:
+            d = {k: v.decode() for k, v in _fields(node) if k in (1, 2)}
+            nodes.append((d[1], d[2]))
+    return nodes
+
+
+def build_program():
+    """CNN_MNIST.py without its summaries: 784-500 ReLU, dropout (keep-prob placeholder),
+    500-10 identity, softmax cross entropy, AdamOptimizer(0.001) in `train`, accuracy."""
+    with tf.name_scope('input'):
+        x = tf.placeholder(tf.float32, [None, 784], name='x-input')
+        y_ = tf.placeholder(tf.float32, [None, 10], name='y-input')
+    with tf.name_scope('input_reshape'):
+        image_shaped_input = tf.reshape(x, [-1, 28, 28, 1])  # noqa: F841 (tf.summary.image)
+
+    def weight_variable(shape):
+        return tf.Variable(tf.truncated_normal(shape, stddev=0.1))
+
+    def bias_variable(shape):
+        return tf.Variable(tf.constant(0.1, shape=shape))
+
+    def nn_layer(input_tensor, input_dim, output_dim, layer_name, act=tf.nn.relu):
+        with tf.name_scope(layer_name):
+            with tf.name_scope('weights'):
+                weights = weight_variable([input_dim, output_dim])
+            with tf.name_scope('biases'):
+                biases = bias_variable([output_dim])
+            with tf.name_scope('linear_compute'):
+                preactivate = tf.matmul(input_tensor, weights) + biases
+            return act(preactivate, name='activation')
+
+    hidden1 = nn_layer(x, 784, 500, 'layer1')
+    with tf.name_scope('dropout'):
+        keep_prob = tf.placeholder(tf.float32)
+        dropped = tf.nn.dropout(hidden1, keep_prob)
+    y = nn_layer(dropped, 500, 10, 'layer2', act=tf.identity)
+    with tf.name_scope('loss'):
+        diff = tf.nn.softmax_cross_entropy_with_logits(labels=y_, logits=y)
+        with tf.name_scope('total'):
+            cross_entropy = tf.reduce_mean(diff)
+    with tf.name_scope('train'):
+        train_step = tf.train.AdamOptimizer(0.001).minimize(cross_entropy)
+    with tf.name_scope('accuracy'):
+        with tf.name_scope('correct_prediction'):
+            correct_prediction = tf.equal(tf.argmax(y, 1), tf.argmax(y_, 1))
+        with tf.name_scope('accuracy'):
+            accuracy = tf.reduce_mean(tf.cast(correct_prediction, tf.float32))
+    return x, y_, keep_prob, cross_entropy, train_step, accuracy
+
+
+def summary_part(golden):
+    """Names of the golden nodes the summaries built (see the module docstring)."""
+    summaries = {n for n, op in golden if op.endswith("Summary")}
+    tags = {s + suffix for s in summaries for suffix in ("/tag", "/tags")}
+    return {n for n, _ in golden
+            if n in summaries or n in tags or re.search(r"(^|/)summaries/", n)}
+
+
+# The node groups whose internals TF changed between 1.6 (golden) and 1.15 (scopeflow):
+# (regex over golden names, regex over our names, reason). Matching nodes are dropped from each
+# side before the ordered comparison; every regex must match something on its side.
+TF_1_6_TO_1_15 = [
+    (r"^dropout/dropout/(add|Floor|div)$",
+     r"^dropout/(sub/x|sub|dropout/(sub/x|sub|truediv/x|truediv|GreaterEqual|Cast|mul_1))$",
+     "tf.nn.dropout(x, keep_prob): 1.6 built `add` (keep_prob + uniform), Floor, `div` "
+     "(x / keep_prob) and mul; 1.15 turns keep_prob into rate = 1 - keep_prob outside the "
+     "op's scope (`dropout/sub`) and its dropout_v2 builds `sub` (1 - rate), `truediv` "
+     "(1 / keep_prob), GreaterEqual, `mul` (x * scale), Cast and `mul_1`. Shape, random_uniform "
+     "and `mul` keep their names and are compared"),
+    (r"^train/gradients/dropout/dropout/div_grad/", r"^train/gradients/dropout/dropout/mul_1_grad/",
+     "gradients of the changed dropout: 1.6 differentiates `div` (x / keep_prob); 1.15 "
+     "differentiates `mul_1` (the scaled x times the cast mask)"),
+    (r"^train/gradients/dropout/dropout/mul_grad/mul(_1)?$",
+     r"^train/gradients/dropout/dropout/mul_grad/Mul(_1)?$",
+     "_MulGrad: 1.6 multiplied with the `*` operator (`mul`); 1.15 calls gen_math_ops.mul "
+     "(`Mul`)"),
+    (r"^layer\d/biases/Variable/Adam(_1)?/Initializer/zeros/(shape_as_tensor|Const)$", None,
+     "Adam's zero slots: 1.6's array_ops.zeros always built Fill(shape_as_tensor, Const); 1.15 "
+     "builds one constant when the shape has fewer than 1000 elements (_constant_if_small: the "
+     "500- and 10-element biases; `zeros` becomes a Const, see OP_TYPES). The 784x500 and 500x10 "
+     "weights' slots are Fill in both and compared"),
+]
+
+# Same name, other op type: (regex over names, golden op, 1.15 op, reason).
+OP_TYPES_1_6_TO_1_15 = [
+    (r"^layer\d/linear_compute/add$", "Add", "AddV2",
+     "the `+` operator (matmul + biases): Add in 1.6, AddV2 in 1.15"),
+    (r"^layer\d/biases/Variable/Adam(_1)?/Initializer/zeros$", "Fill", "Const",
+     "Adam's zero slots of the biases: Fill in 1.6, a small constant in 1.15 (see above)"),
+]
+
+# Names that must still be in both graphs (the anchors around each group).
+ANCHORS = ["input/x-input", "input_reshape/Reshape", "layer1/weights/Variable/read",
+           "layer1/linear_compute/add", "layer1/activation", "dropout/Placeholder",
+           "dropout/dropout/Shape", "dropout/dropout/random_uniform", "dropout/dropout/mul",
+           "layer2/weights/truncated_normal", "loss/softmax_cross_entropy_with_logits_sg",
+           "loss/total/Mean", "train/gradients/grad_ys_0", "train/gradients/zeros_like",
+           "train/gradients/dropout/dropout/mul_grad/tuple/control_dependency",
+           "train/gradients/layer1/activation_grad/ReluGrad",
+           "layer1/weights/Variable/Adam/Initializer/zeros/shape_as_tensor",
+           "layer1/biases/Variable/Adam/Initializer/zeros", "train/Adam",
+           "accuracy/accuracy/Mean"]
+
+
+def _excluded(name, side):
+    i = 0 if side == "golden" else 1
+    return any(group[i] and re.search(group[i], name) for group in TF_1_6_TO_1_15)
+
+
+def _to_1_15_op(name, op):
+    for rx, old, new, _ in OP_TYPES_1_6_TO_1_15:
+        if re.search(rx, name) and op == old:
+            return new
+    return op
+
+
+def test_mnist_summaries_names_and_ops_match_tf():
+    all_golden = golden_nodes()
+    assert len(all_golden) == 388
+    summaries = summary_part(all_golden)
+    assert len(summaries) == 137
+    golden = [n for n in all_golden if n[0] not in summaries]
+
+    build_program()
+    ours = [(op.name, op.type) for op in tf.get_default_graph().get_operations()]
+    golden_names = {n for n, _ in golden}
+    our_names = {n for n, _ in ours}
+    for a in ANCHORS:
+        assert a in golden_names and a in our_names, a
+    for rx_golden, rx_ours, _ in TF_1_6_TO_1_15:
+        assert rx_golden is None or any(re.search(rx_golden, n) for n in golden_names), rx_golden
+        assert rx_ours is None or any(re.search(rx_ours, n) for n in our_names), rx_ours
+    for rx, old, new, _ in OP_TYPES_1_6_TO_1_15:
+        assert any(re.search(rx, n) and o == old for n, o in golden), rx
+        assert any(re.search(rx, n) and o == new for n, o in ours), rx
+
+    golden_kept = [(n, _to_1_15_op(n, o)) for n, o in golden if not _excluded(n, "golden")]
+    ours_kept = [(n, o) for n, o in ours if not _excluded(n, "ours")]
+    matched = sum(1 for a, b in zip(golden_kept, ours_kept) if a == b)
+    print("mnist_summaries: %d golden nodes (no summaries), %d ours; %d compared, %d match in "
+          "order (name and op); excluded %d golden / %d ours" %
+          (len(golden), len(ours), len(golden_kept), matched,
+           len(golden) - len(golden_kept), len(ours) - len(ours_kept)))
+    first_diff = next((i for i, (a, b) in enumerate(zip(golden_kept, ours_kept)) if a != b),
+                      None)
+    assert first_diff is None, (first_diff, golden_kept[first_diff - 2:first_diff + 5],
+                                ours_kept[first_diff - 2:first_diff + 5])
+    assert ours_kept == golden_kept
+
+
+def test_mnist_summaries_trains():
+    x, y_, keep_prob, cross_entropy, train_step, accuracy = build_program()
+    # 2 weights and 2 biases, their Adam/Adam_1 slots, train/beta1_power and beta2_power.
+    assert len(tf.trainable_variables()) == 4
+    assert len(tf.global_variables()) == 14
+    rng = np.random.RandomState(0)
+    xv = rng.uniform(0, 1, size=(100, 784)).astype(np.float32)
+    yv = np.eye(10, dtype=np.float32)[rng.randint(0, 10, size=100)]
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        eval_feed = {x: xv, y_: yv, keep_prob: 1.0}
+        first = sess.run(cross_entropy, eval_feed)
+        for _ in range(20):
+            sess.run(train_step, {x: xv, y_: yv, keep_prob: 0.9})
+        last, acc = sess.run([cross_entropy, accuracy], eval_feed)
+    assert np.isfinite(last) and last < first
+    assert 0.0 <= acc <= 1.0
