@@ -151,8 +151,6 @@ Operation Graph::create_op(const Scope& scope, std::string_view type, std::strin
     // suffix never changes validity, so checking the requested name first is the same test.)
     stored = names_.unique(full, /*mark_as_used=*/true);
     throw Error(Code::kInvalidArgument, messages::invalid_node_name(stored));
-  } else if (cf) {
-    stored = names_.unique(full, /*mark_as_used=*/true);  // bound once the node is stored
   } else {
     stored = names_.unique(full, /*mark_as_used=*/true, index);
     bound = true;
@@ -182,25 +180,6 @@ Operation Graph::create_op(const Scope& scope, std::string_view type, std::strin
         for (const Operation& op : c->inputs) add(op);
     }
     for (const Operation& c : control_inputs) add(c);
-  }
-
-  // A control-flow context (a tf.cond branch) rewrites external inputs and adds its pivot,
-  // creating ops of its own: the lock is released meanwhile.
-  internal::PendingOp pending;
-  if (cf) {
-    pending.scope = &scope;
-    pending.name = stored;
-    pending.type = type;
-    pending.inputs.assign(inputs.begin(), inputs.end());
-    for (uint32_t d : deps) pending.control_inputs.emplace_back(this, d);
-    lock.unlock();
-    cf->add_op(*this, pending);
-    lock.lock();
-    index = static_cast<uint32_t>(nodes_.size());
-    inputs = pending.inputs;
-    deps.clear();
-    for (const Operation& c : pending.control_inputs)
-      if (std::find(deps.begin(), deps.end(), c.index()) == deps.end()) deps.push_back(c.index());
   }
 
   internal::NodeData nd;
@@ -277,6 +256,36 @@ Operation Graph::create_op(const Scope& scope, std::string_view type, std::strin
   for (const auto& c : controllers) c->created.insert(index);
   num_nodes_.store(index + 1, std::memory_order_release);
   if (cf) {
+    // TF's _control_flow_post_processing: the op exists first; then its context (a tf.cond
+    // branch) switches its external inputs, creating `<op>/Switch` ops after it, and adds its
+    // pivot; the stored node's edges are rewritten (TF's _update_input). The lock is released
+    // while the context builds.
+    internal::PendingOp pending;
+    pending.scope = &scope;
+    pending.name = stored;
+    pending.type = type;
+    pending.inputs.assign(inputs.begin(), inputs.end());
+    for (uint32_t d : deps) pending.control_inputs.emplace_back(this, d);
+    lock.unlock();
+    cf->add_op(*this, pending);
+    lock.lock();
+    internal::NodeData& node = nodes_[index];
+    for (size_t i = 0; i < pending.inputs.size() && i < node.num_inputs; ++i) {
+      const internal::NodeData::Edge e{pending.inputs[i].op().index(),
+                                       static_cast<uint32_t>(pending.inputs[i].index())};
+      if (e.node != node.inputs[i].node || e.index != node.inputs[i].index)
+        const_cast<internal::NodeData::Edge*>(node.inputs)[i] = e;
+    }
+    std::vector<uint32_t> controls;
+    for (const Operation& c : pending.control_inputs)
+      if (std::find(controls.begin(), controls.end(), c.index()) == controls.end())
+        controls.push_back(c.index());
+    if (controls != deps) {
+      auto* c = arena_.make_array<uint32_t>(controls.size());
+      std::copy(controls.begin(), controls.end(), c);
+      node.control_inputs = c;
+      node.num_control = static_cast<uint16_t>(controls.size());
+    }
     lock.unlock();
     cf->op_added(Operation(this, index));
   }

@@ -7,6 +7,9 @@
 #include <absl/container/flat_hash_map.h>
 #include <fmt/format.h>
 
+#include <functional>
+#include <queue>
+
 #include "scopeflow/ops/op_registry.h"
 #include "scopeflow/runtime/kernel.h"
 
@@ -196,12 +199,45 @@ Plan& Session::plan_for(std::span<const Feed> feeds, std::span<const Output> fet
 
   auto plan = std::make_unique<Plan>();
   plan->key = std::move(key);
-  // Nodes in index order: creation order is a topological order.
+  // A topological order of the needed nodes, lowest index first among the ready ones (so
+  // creation order, which nearly always is topological; a tf.cond branch's capture Switches
+  // are created after the op that reads them, as in TF).
+  std::vector<uint32_t> order;
+  {
+    std::vector<uint32_t> indegree(n, 0);
+    std::vector<std::vector<uint32_t>> users(n);
+    auto edge = [&](uint32_t from, uint32_t to) {
+      ++indegree[to];
+      users[from].push_back(to);
+    };
+    for (uint32_t i = 0; i < n; ++i) {
+      if (!needed[i]) continue;
+      const scopeflow::internal::NodeData& nd = g.node(i);
+      for (uint16_t k = 0; k < nd.num_inputs; ++k) {
+        const auto& e = nd.inputs[k];
+        if (!fed.contains((uint64_t{e.node} << 16) | e.index)) edge(e.node, i);
+      }
+      for (uint16_t k = 0; k < nd.num_control; ++k) edge(nd.control_inputs[k], i);
+    }
+    std::priority_queue<uint32_t, std::vector<uint32_t>, std::greater<>> ready;
+    for (uint32_t i = 0; i < n; ++i)
+      if (needed[i] && indegree[i] == 0) ready.push(i);
+    while (!ready.empty()) {
+      const uint32_t i = ready.top();
+      ready.pop();
+      order.push_back(i);
+      for (uint32_t u : users[i])
+        if (--indegree[u] == 0) ready.push(u);
+    }
+    size_t count = 0;
+    for (uint32_t i = 0; i < n; ++i) count += needed[i];
+    if (order.size() != count)
+      throw OpError(RunCode::kInvalidArgument, "Graph has a cycle among the ops to run", "");
+  }
   std::vector<int32_t> pos(n, -1);
   std::vector<uint32_t> first_slot(n, 0);
   uint32_t slots = 0;
-  for (uint32_t i = 0; i < n; ++i) {
-    if (!needed[i]) continue;
+  for (uint32_t i : order) {
     pos[i] = static_cast<int32_t>(plan->nodes.size());
     Operation op(graph_, i);
     const OpDef* def = find_op_def(op.type());

@@ -101,7 +101,7 @@ std::optional<std::pair<Output, int>> cond_switch_context(Operation op) {
   Graph& g = *op.graph();
   bool uses0 = false, uses1 = false;
   const size_t n = g.num_operations();
-  for (size_t i = op.index() + 1; i < n; ++i) {
+  for (size_t i = 0; i < n; ++i) {  // consumers may precede a capture Switch
     Operation c = g.operation(i);
     for (int k = 0; k < c.num_inputs(); ++k) {
       Output in = c.input(k);

@@ -8,6 +8,8 @@
 // kInvalidArgument / kTypeMismatch with TF's texts.
 #include "scopeflow/train/gradients.h"
 
+#include "scopeflow/ops/control_flow_ops.h"
+
 #include <fmt/format.h>
 
 #include <absl/container/flat_hash_map.h>
@@ -28,6 +30,32 @@
 #include "scopeflow/ops/ops.h"
 
 namespace scopeflow::train {
+
+namespace internal {
+// Defined in control_flow_grad.cc: the (pred, branch) of a Switch made by a cond.
+std::optional<std::pair<Output, int>> cond_switch_context(Operation op);
+}  // namespace internal
+
+namespace {
+// control_flow_state.ZerosLikeOutsideLoop(op, i): zeros_like(val, optimize=False), except for
+// a Switch inside a cond, whose zeros are made only on the branch that runs: Switch of its
+// input on the cond's predicate, an Identity pivot, Shape, and zeros (Const + Fill) that
+// depend on the pivot.
+Output zeros_like_outside_loop(const Scope& s, Operation op, int i) {
+  const Output val = op.output(i);
+  auto context = internal::cond_switch_context(op);
+  if (!context) return ops::zeros_like(s, val, std::nullopt, "", /*optimize=*/false);
+  const auto [pred, branch] = *context;
+  const auto sw = ops::switch_(s, op.input(0), pred);
+  const Output switch_val = branch == 1 ? sw.first : sw.second;  // outputs[1 - branch]
+  const Output pivot = ops::identity(s, switch_val);
+  const Output shape = ops::shape(s, switch_val, DataType::kInt32, "", /*optimize=*/false);
+  const Scope dependent = s.with_control_dependencies({pivot.op()});
+  const Scope zeros = dependent.name_scope("zeros");
+  const Output zero = ops::constant(zeros, Tensor(base_dtype(val.dtype()), {}), "Const");
+  return ops::fill(dependent, shape, zero, zeros.name_scope_string());
+}
+}  // namespace
 
 // ---------------------------------------------------------------------------------------------
 // Registry
@@ -353,8 +381,7 @@ std::vector<Output> gradients(const Scope& scope, std::span<const Output> ys_in,
       for (int i = 0; i < n_out; ++i) {
         Output& og = out_grads[static_cast<size_t>(i)];
         if (!og.valid() && is_trainable(op.output(i).dtype())) {
-          // control_flow_state.ZerosLikeOutsideLoop: zeros_like(val, optimize=False).
-          og = ops::zeros_like(op_scope, op.output(i), std::nullopt, "", /*optimize=*/false);
+          og = zeros_like_outside_loop(op_scope, op, i);
         }
       }
       const Scope fn_scope = op_scope.name_scope(std::string(op.name()) + "_grad");

@@ -13,8 +13,8 @@ def test_cond_names_follow_tf():
     r = tf.cond(p, lambda: tf.add(x, y), lambda: tf.multiply(x, 2.0))
     names = [op.name for op in tf.get_default_graph().get_operations()]
     assert names == ["x", "p", "y", "cond/Switch", "cond/switch_t", "cond/switch_f",
-                     "cond/pred_id", "cond/Add/Switch", "cond/Add/Switch_1", "cond/Add",
-                     "cond/Mul/y", "cond/Mul/Switch", "cond/Mul", "cond/Merge"]
+                     "cond/pred_id", "cond/Add", "cond/Add/Switch", "cond/Add/Switch_1",
+                     "cond/Mul/y", "cond/Mul", "cond/Mul/Switch", "cond/Merge"]
     assert r.name == "cond/Merge:0"
     # A constant inside a branch waits on the branch's pivot.
     g = tf.get_default_graph()

@@ -121,7 +121,7 @@ def test_layers_numerics():
     np.testing.assert_allclose(out_d, ref, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(out_e, ref, rtol=1e-5, atol=1e-6)
     kept = out_t != 0
-    np.testing.assert_allclose(out_t[kept], 2 * ref[kept], rtol=1e-5)
+    np.testing.assert_allclose(out_t[kept], 2 * ref[kept], rtol=1e-5, atol=1e-6)
 
 
 # ---------------------------------------------------------------------------------------------

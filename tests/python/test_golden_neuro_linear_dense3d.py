@@ -17,7 +17,6 @@ apply), so nothing is excluded or mapped.
 # whole-graph and training tests are marked xfail(raises=NotImplementedError) until then."""
 
 import pathlib
-import re
 
 import numpy as np
 import pytest

@@ -111,8 +111,8 @@ TEST(ControlFlowTest, CondBuildsTheV1Graph) {
   EXPECT_EQ(r.shape(), PartialShape({}));
   EXPECT_EQ(op_names(g),
             (Names{"x", "p", "cond/Switch", "cond/switch_t", "cond/switch_f", "cond/pred_id",
-                   "cond/Add/y", "cond/Add/Switch", "cond/Add", "cond/Mul/y", "cond/Mul/Switch",
-                   "cond/Mul", "cond/Merge"}));
+                   "cond/Add/y", "cond/Add", "cond/Add/Switch", "cond/Mul/y", "cond/Mul",
+                   "cond/Mul/Switch", "cond/Merge"}));
   auto op = [&](const char* n) { return g.get_operation_by_name(n); };
   EXPECT_EQ(input_names(op("cond/Switch")), (Names{"p:0", "p:0"}));
   EXPECT_EQ(input_names(op("cond/switch_t")), (Names{"cond/Switch:1"}));
@@ -162,7 +162,7 @@ TEST(ControlFlowTest, ExternalResultsConstantsAndCaching) {
   EXPECT_EQ(r[1].name(), "cond/Merge_1:0");
   EXPECT_EQ(op_names(g),
             (Names{"x", "p", "cond/Switch", "cond/switch_t", "cond/switch_f", "cond/pred_id",
-                   "cond/Switch_1", "cond/Const", "cond/Add/Switch", "cond/Add", "cond/Mul",
+                   "cond/Switch_1", "cond/Const", "cond/Add", "cond/Add/Switch", "cond/Mul",
                    "cond/Merge", "cond/Merge_1"}));
   auto op = [&](const char* n) { return g.get_operation_by_name(n); };
   EXPECT_EQ(input_names(op("cond/Switch_1")), (Names{"x:0", "cond/pred_id:0"}));
@@ -200,10 +200,10 @@ TEST(ControlFlowTest, NestedCond) {
   EXPECT_EQ(r.name(), "cond/Merge:0");
   EXPECT_EQ(op_names(g),
             (Names{"x", "p", "q", "cond/Switch", "cond/switch_t", "cond/switch_f",
-                   "cond/pred_id", "cond/cond/Switch/Switch", "cond/cond/Switch",
+                   "cond/pred_id", "cond/cond/Switch", "cond/cond/Switch/Switch",
                    "cond/cond/switch_t", "cond/cond/switch_f", "cond/cond/pred_id",
-                   "cond/cond/Add/y", "cond/cond/Add/Switch", "cond/cond/Add/Switch_1",
-                   "cond/cond/Add", "cond/cond/Const", "cond/cond/Merge", "cond/Const",
+                   "cond/cond/Add/y", "cond/cond/Add", "cond/cond/Add/Switch",
+                   "cond/cond/Add/Switch_1", "cond/cond/Const", "cond/cond/Merge", "cond/Const",
                    "cond/Merge"}));
   auto op = [&](const char* n) { return g.get_operation_by_name(n); };
   EXPECT_EQ(input_names(op("cond/cond/Switch/Switch")), (Names{"q:0", "cond/pred_id:0"}));

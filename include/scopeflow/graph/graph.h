@@ -75,10 +75,11 @@ struct PendingOp {
 
 /// TF's ControlFlowContext as create_op sees it: while a context is the calling thread's
 /// current one for a graph (Graph::set_control_flow_context), every op created in that graph
-/// by any builder goes through `add_op` after its name is reserved and before its node is
-/// stored (the graph's lock is not held: the context may create ops, e.g. Switches, which go
-/// through the current context in turn and get lower node indices than the op), then
-/// through `op_added` once it is stored.
+/// by any builder is stored first, then goes through `add_op` (the graph's lock is not held:
+/// the context may create ops, e.g. Switches, which go through the current context in turn
+/// and get higher node indices than the op; the inputs and control inputs it leaves in
+/// `PendingOp` are written back to the node), then through `op_added`. As in TF, creation
+/// order is then not always a topological order: the executor sorts.
 class ControlFlowContext {
  public:
   virtual ~ControlFlowContext() = default;
