@@ -25,6 +25,7 @@ import numpy as np
 import pytest
 
 import scopeflow as tf
+from golden_wire import meta_graph_nodes
 
 GOLDEN = pathlib.Path(__file__).resolve().parents[3] / "shared" / "golden"
 META = GOLDEN / "houseprices_dropout_cond" / "model.ckpt.meta"
@@ -32,47 +33,9 @@ META = GOLDEN / "houseprices_dropout_cond" / "model.ckpt.meta"
 pytestmark = pytest.mark.skipif(not META.is_file(), reason="no golden files")
 
 
-def _varint(buf, i):
-    value = shift = 0
-    while True:
-        b = buf[i]
-        i += 1
-        value |= (b & 0x7F) << shift
-        if not b & 0x80:
-            return value, i
-        shift += 7
-
-
-def _fields(buf):
-    """(field number, value) of a protobuf message; length-delimited values as bytes, other
-    wire types skipped over (their raw value returned)."""
-    i = 0
-    while i < len(buf):
-        key, i = _varint(buf, i)
-        number, wire_type = key >> 3, key & 7
-        if wire_type == 0:
-            value, i = _varint(buf, i)
-        elif wire_type == 1:
-            value, i = buf[i:i + 8], i + 8
-        elif wire_type == 2:
-            n, i = _varint(buf, i)
-            value, i = buf[i:i + n], i + n
-        elif wire_type == 5:
-            value, i = buf[i:i + 4], i + 4
-        else:
-            raise ValueError("wire type %d" % wire_type)
-        yield number, value
-
-
 def golden_nodes():
     """(name, op) of every NodeDef of the MetaGraphDef's graph_def, in order."""
-    graph_def = next(v for k, v in _fields(META.read_bytes()) if k == 2)
-    nodes = []
-    for number, node in _fields(graph_def):
-        if number == 1:
-            d = {k: v.decode() for k, v in _fields(node) if k in (1, 2)}
-            nodes.append((d[1], d[2]))
-    return nodes
+    return meta_graph_nodes(META)
 
 
 def build_program():

@@ -14,12 +14,12 @@ OP_CHANGES (same name, different op type), each with its reason."""
 
 import pathlib
 import re
-import struct
 
 import numpy as np
 import pytest
 
 import scopeflow as tf
+from golden_wire import event_graph_nodes
 
 GOLDEN = pathlib.Path(__file__).resolve().parents[3] / "shared" / "golden" / "mnist_deep_namescope"
 BEFORE = GOLDEN / "cnn_before.pbtxt"
@@ -37,58 +37,9 @@ def text_graph_nodes(path):
     return nodes
 
 
-def _varint(buf, i):
-    value = shift = 0
-    while True:
-        b = buf[i]
-        i += 1
-        value |= (b & 0x7F) << shift
-        if not b & 0x80:
-            return value, i
-        shift += 7
-
-
-def _fields(buf):
-    """(field number, value) of a protobuf message; length-delimited values as bytes."""
-    i = 0
-    while i < len(buf):
-        key, i = _varint(buf, i)
-        number, wire_type = key >> 3, key & 7
-        if wire_type == 0:
-            value, i = _varint(buf, i)
-        elif wire_type == 1:
-            value, i = buf[i:i + 8], i + 8
-        elif wire_type == 2:
-            n, i = _varint(buf, i)
-            value, i = buf[i:i + n], i + n
-        elif wire_type == 5:
-            value, i = buf[i:i + 4], i + 4
-        else:
-            raise ValueError("wire type %d" % wire_type)
-        yield number, value
-
-
-def event_graph_nodes():
-    """(name, op) of the GraphDef in the events file: TFRecords (u64 length, u32 crc, data,
-    u32 crc) of Event protos, whose field 4 is a serialized GraphDef (field 1: NodeDef, whose
-    fields 1 and 2 are name and op)."""
-    buf = EVENTS.read_bytes()
-    graphs = []
-    i = 0
-    while i < len(buf):
-        (n,) = struct.unpack("<Q", buf[i:i + 8])
-        event = buf[i + 12:i + 12 + n]
-        i += 12 + n + 4
-        for number, value in _fields(event):
-            if number == 4:
-                nodes = []
-                for f, node in _fields(value):
-                    if f == 1:
-                        d = {k: v.decode() for k, v in _fields(node) if k in (1, 2)}
-                        nodes.append((d[1], d[2]))
-                graphs.append(nodes)
-    assert len(graphs) == 1
-    return graphs[0]
+def golden_event_graph_nodes():
+    """(name, op) of the GraphDef in the events file."""
+    return event_graph_nodes(EVENTS)
 
 
 def weight_variable(shape):
@@ -243,7 +194,7 @@ def compare(label, golden, ours):
 
 
 def test_mnist_deep_namescope_names_and_ops_match_tf():
-    before, after, final = text_graph_nodes(BEFORE), text_graph_nodes(AFTER), event_graph_nodes()
+    before, after, final = text_graph_nodes(BEFORE), text_graph_nodes(AFTER), golden_event_graph_nodes()
     assert (len(before), len(after), len(final)) == (119, 394, 400)
     assert after[:119] == before and final[:394] == after
 

@@ -21,12 +21,12 @@ found in this graph."""
 
 import pathlib
 import re
-import struct
 
 import numpy as np
 import pytest
 
 import scopeflow as tf
+from golden_wire import event_graph_nodes
 
 GOLDEN = pathlib.Path(__file__).resolve().parents[3] / "shared" / "golden"
 TRAIN_DIR = GOLDEN / "mnist_summaries" / "train"
@@ -35,59 +35,9 @@ EVENTS = sorted(TRAIN_DIR.glob("events.out.tfevents.*")) if TRAIN_DIR.is_dir() e
 pytestmark = pytest.mark.skipif(not EVENTS, reason="no golden files")
 
 
-def _varint(buf, i):
-    value = shift = 0
-    while True:
-        b = buf[i]
-        i += 1
-        value |= (b & 0x7F) << shift
-        if not b & 0x80:
-            return value, i
-        shift += 7
-
-
-def _fields(buf):
-    """(field number, value) of a protobuf message; length-delimited values as bytes, other
-    wire types skipped over (their raw value returned)."""
-    i = 0
-    while i < len(buf):
-        key, i = _varint(buf, i)
-        number, wire_type = key >> 3, key & 7
-        if wire_type == 0:
-            value, i = _varint(buf, i)
-        elif wire_type == 1:
-            value, i = buf[i:i + 8], i + 8
-        elif wire_type == 2:
-            n, i = _varint(buf, i)
-            value, i = buf[i:i + n], i + n
-        elif wire_type == 5:
-            value, i = buf[i:i + 4], i + 4
-        else:
-            raise ValueError("wire type %d" % wire_type)
-        yield number, value
-
-
-def _records(path):
-    """TFRecord framing: uint64 length, uint32 masked CRC of it, data, uint32 masked CRC."""
-    buf = path.read_bytes()
-    i = 0
-    while i < len(buf):
-        (n,) = struct.unpack_from("<Q", buf, i)
-        i += 12
-        yield buf[i:i + n]
-        i += n + 4
-
-
 def golden_nodes():
     """(name, op) of every NodeDef of the event file's graph_def, in order."""
-    graph_defs = [v for record in _records(EVENTS[0]) for k, v in _fields(record) if k == 4]
-    assert len(graph_defs) == 1
-    nodes = []
-    for number, node in _fields(graph_defs[0]):
-        if number == 1:
-            d = {k: v.decode() for k, v in _fields(node) if k in (1, 2)}
-            nodes.append((d[1], d[2]))
-    return nodes
+    return event_graph_nodes(EVENTS[0])
 
 
 def build_program():

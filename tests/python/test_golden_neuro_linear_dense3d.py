@@ -22,6 +22,7 @@ import numpy as np
 import pytest
 
 import scopeflow as tf
+from golden_wire import graph_def_nodes
 
 GOLDEN = pathlib.Path(__file__).resolve().parents[3] / "shared" / "golden"
 GRAPH_PB = GOLDEN / "neuro_linear_dense3d" / "graph.pb"
@@ -34,46 +35,9 @@ TENSORDOT_MISSING = pytest.mark.xfail(
            "cannot build dense/Tensordot/*")
 
 
-def _varint(buf, i):
-    value = shift = 0
-    while True:
-        b = buf[i]
-        i += 1
-        value |= (b & 0x7F) << shift
-        if not b & 0x80:
-            return value, i
-        shift += 7
-
-
-def _fields(buf):
-    """(field number, value) of a protobuf message; length-delimited values as bytes, other
-    wire types skipped over (their raw value returned)."""
-    i = 0
-    while i < len(buf):
-        key, i = _varint(buf, i)
-        number, wire_type = key >> 3, key & 7
-        if wire_type == 0:
-            value, i = _varint(buf, i)
-        elif wire_type == 1:
-            value, i = buf[i:i + 8], i + 8
-        elif wire_type == 2:
-            n, i = _varint(buf, i)
-            value, i = buf[i:i + n], i + n
-        elif wire_type == 5:
-            value, i = buf[i:i + 4], i + 4
-        else:
-            raise ValueError("wire type %d" % wire_type)
-        yield number, value
-
-
 def golden_nodes():
     """(name, op) of every NodeDef of the binary GraphDef, in order."""
-    nodes = []
-    for number, node in _fields(GRAPH_PB.read_bytes()):
-        if number == 1:
-            d = {k: v.decode() for k, v in _fields(node) if k in (1, 2)}
-            nodes.append((d[1], d[2]))
-    return nodes
+    return graph_def_nodes(GRAPH_PB.read_bytes())
 
 
 def build_program():
