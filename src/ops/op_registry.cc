@@ -35,6 +35,7 @@ void ensure_builtin_ops() {
     internal::register_random_ops();
     internal::register_control_flow_ops();
     internal::register_training_ops();
+    internal::register_gradient_support_ops();
   });
 }
 

@@ -37,6 +37,7 @@ void ensure_builtin_kernels() {
     internal::register_random_kernels();
     internal::register_control_flow_kernels();
     internal::register_training_kernels();
+    internal::register_gradient_support_kernels();
   });
 }
 

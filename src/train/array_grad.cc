@@ -381,11 +381,6 @@ void floor_mod_kernel(KernelContext& ctx) {
   });
 }
 
-void register_if_missing(OpDef def, runtime::KernelFn fn) {
-  const std::string type = def.type;
-  if (!find_op_def(type)) register_op(std::move(def));
-  if (!runtime::find_kernel(type)) runtime::register_kernel_fn(type, fn);
-}
 
 // ---- Gradient functions ----
 
@@ -641,30 +636,7 @@ std::vector<Output> prevent_gradient_grad(const Scope&, Operation op, std::span<
 
 }  // namespace
 
-// Registers the ops the gradient functions build that the engine lacks (once).
-void ensure_gradient_support_ops() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    register_if_missing({"ShapeN", &shape_n_shape}, &shape_n_kernel);
-    register_if_missing({"ConcatOffset", &concat_offset_shape}, &concat_offset_kernel);
-    register_if_missing({"Pad", &pad_shape}, &pad_kernel);
-    if (!find_op_def("StridedSliceGrad"))
-      register_op({"StridedSliceGrad", &strided_slice_grad_shape});
-    if (!runtime::find_kernel("StridedSliceGrad"))
-      runtime::register_kernel("StridedSliceGrad",
-                               [](Operation op) -> std::unique_ptr<runtime::OpKernel> {
-                                 return std::make_unique<StridedSliceGradKernel>(op);
-                               });
-    register_if_missing({"InvertPermutation", &same_shape}, &invert_permutation_kernel);
-    register_if_missing({"UnsortedSegmentSum", &unsorted_segment_sum_shape},
-                        &unsorted_segment_sum_kernel);
-    register_if_missing({"PreventGradient", &same_shape}, &prevent_gradient_kernel);
-    register_if_missing({"FloorMod", &floor_mod_shape}, &floor_mod_kernel);
-  });
-}
-
 void register_array_gradients() {
-  ensure_gradient_support_ops();
   register_gradient("Identity", &identity_grad);
   register_gradient("PlaceholderWithDefault", &identity_grad);
   register_gradient("Reshape", &reshape_grad);
@@ -687,3 +659,38 @@ void register_array_gradients() {
 }
 
 }  // namespace scopeflow::train::internal
+
+// The ops the gradient functions build that no op family has: registered with the built-in
+// ops and kernels (op_registry.cc and kernel.cc call these), so that graphs can use them
+// before any gradient is taken.
+namespace scopeflow::internal {
+void register_gradient_support_ops() {
+  using namespace scopeflow::train::internal;
+  register_op({"ShapeN", &shape_n_shape});
+  register_op({"ConcatOffset", &concat_offset_shape});
+  register_op({"Pad", &pad_shape});
+  register_op({"StridedSliceGrad", &strided_slice_grad_shape});
+  register_op({"InvertPermutation", &same_shape});
+  register_op({"UnsortedSegmentSum", &unsorted_segment_sum_shape});
+  register_op({"PreventGradient", &same_shape});
+  register_op({"FloorMod", &floor_mod_shape});
+  register_math_gradient_support_ops();
+}
+}  // namespace scopeflow::internal
+
+namespace scopeflow::runtime::internal {
+void register_gradient_support_kernels() {
+  using namespace scopeflow::train::internal;
+  register_kernel_fn("ShapeN", &shape_n_kernel);
+  register_kernel_fn("ConcatOffset", &concat_offset_kernel);
+  register_kernel_fn("Pad", &pad_kernel);
+  register_kernel("StridedSliceGrad", [](Operation op) -> std::unique_ptr<OpKernel> {
+    return std::make_unique<StridedSliceGradKernel>(op);
+  });
+  register_kernel_fn("InvertPermutation", &invert_permutation_kernel);
+  register_kernel_fn("UnsortedSegmentSum", &unsorted_segment_sum_kernel);
+  register_kernel_fn("PreventGradient", &prevent_gradient_kernel);
+  register_kernel_fn("FloorMod", &floor_mod_kernel);
+  register_math_gradient_support_kernels();
+}
+}  // namespace scopeflow::runtime::internal

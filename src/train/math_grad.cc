@@ -460,7 +460,7 @@ Out batch_matmul_v2_grad(const Scope& s, Operation op, Grads g) {
   return {gx, gy};
 }
 
-// ---- SqrtGrad / RsqrtGrad / ReciprocalGrad ops (not yet in math_ops.cc) ----
+// ---- SqrtGrad / RsqrtGrad / ReciprocalGrad ops (registered with the built-in ops below) ----
 
 void merge_both_shape(ShapeContext& c) {
   c.set_output(0, c.input_dtype(0), c.merge(c.input_shape(0), c.input_shape(1)));
@@ -498,18 +498,6 @@ void unary_grad_kernel(runtime::KernelContext& ctx) {
 }  // namespace
 
 void register_math_gradients() {
-  if (!find_op_def("SqrtGrad")) {
-    register_op({"SqrtGrad", &merge_both_shape});
-    runtime::register_kernel_fn("SqrtGrad", &unary_grad_kernel<0>);
-  }
-  if (!find_op_def("RsqrtGrad")) {
-    register_op({"RsqrtGrad", &merge_both_shape});
-    runtime::register_kernel_fn("RsqrtGrad", &unary_grad_kernel<1>);
-  }
-  if (!find_op_def("ReciprocalGrad")) {
-    register_op({"ReciprocalGrad", &merge_both_shape});
-    runtime::register_kernel_fn("ReciprocalGrad", &unary_grad_kernel<2>);
-  }
 
   register_gradient("Add", &add_grad);
   register_gradient("AddV2", &add_grad);
@@ -553,3 +541,19 @@ void register_math_gradients() {
 }
 
 }  // namespace scopeflow::train::internal
+
+namespace scopeflow::internal {
+void register_math_gradient_support_ops() {
+  for (const char* t : {"SqrtGrad", "RsqrtGrad", "ReciprocalGrad"})
+    register_op({t, &scopeflow::train::internal::merge_both_shape});
+}
+}  // namespace scopeflow::internal
+
+namespace scopeflow::runtime::internal {
+void register_math_gradient_support_kernels() {
+  using scopeflow::train::internal::unary_grad_kernel;
+  register_kernel_fn("SqrtGrad", &unary_grad_kernel<0>);
+  register_kernel_fn("RsqrtGrad", &unary_grad_kernel<1>);
+  register_kernel_fn("ReciprocalGrad", &unary_grad_kernel<2>);
+}
+}  // namespace scopeflow::runtime::internal

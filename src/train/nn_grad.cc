@@ -14,10 +14,6 @@
 
 namespace scopeflow::train::internal {
 
-// Defined in array_grad.cc: registers the ops gradient functions build that the engine
-// lacks (ShapeN, PreventGradient, ConcatOffset, Pad...), once.
-void ensure_gradient_support_ops();
-
 namespace {
 
 using runtime::attr_ints;
@@ -174,7 +170,6 @@ std::vector<Output> avg_pool_grad(const Scope& s, Operation op, std::span<const 
 }  // namespace
 
 void register_nn_gradients() {
-  ensure_gradient_support_ops();
   register_gradient("Relu", &relu_grad);
   register_gradient("Relu6", &relu6_grad);
   register_gradient("Elu", &elu_grad);

@@ -127,5 +127,16 @@ TEST(SessionTest, ClosedSessionRefusesToRun) {
   SF_EXPECT_ERROR(Code::kFailedPrecondition, "Attempted to use a closed Session.", sess.run(c));
 }
 
+// Ops that only gradients build are registered with the built-in ops, so a graph can use them
+// (and a session run them) whether or not a gradient was ever taken.
+TEST(SessionTest, GradientSupportOpsAreBuiltIn) {
+  for (const char* type : {"ShapeN", "ConcatOffset", "Pad", "StridedSliceGrad",
+                           "InvertPermutation", "UnsortedSegmentSum", "PreventGradient",
+                           "FloorMod", "SqrtGrad", "RsqrtGrad", "ReciprocalGrad"}) {
+    EXPECT_NE(find_op_def(type), nullptr) << type;
+    EXPECT_NE(runtime::find_kernel(type), nullptr) << type;
+  }
+}
+
 }  // namespace
 }  // namespace scopeflow

@@ -143,6 +143,9 @@ void register_nn_ops();
 void register_random_ops();
 void register_control_flow_ops();
 void register_training_ops();
+// The ops only gradients build (ShapeN, Pad, ConcatOffset, SqrtGrad...; src/train/*_grad.cc).
+void register_gradient_support_ops();
+void register_math_gradient_support_ops();
 }  // namespace internal
 
 }  // namespace scopeflow

@@ -149,6 +149,8 @@ void register_nn_kernels();
 void register_random_kernels();
 void register_control_flow_kernels();
 void register_training_kernels();
+void register_gradient_support_kernels();
+void register_math_gradient_support_kernels();
 }  // namespace internal
 
 }  // namespace scopeflow::runtime
