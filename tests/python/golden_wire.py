@@ -67,3 +67,17 @@ def event_graph_nodes(path):
     graphs = [v for record in records(path) for k, v in fields(record) if k == 4]
     assert len(graphs) == 1
     return graph_def_nodes(graphs[0])
+
+
+def assert_same_in_order(label, golden, ours, golden_kept, ours_kept):
+    """Prints how many of the compared (name, op) nodes match in order, then asserts that the
+    kept lists are equal, showing the first difference with its neighbours."""
+    matched = sum(1 for a, b in zip(golden_kept, ours_kept) if a == b)
+    print("%s: %d golden nodes, %d ours; %d compared, %d match in order; excluded %d golden / "
+          "%d ours" % (label, len(golden), len(ours), len(golden_kept), matched,
+                       len(golden) - len(golden_kept), len(ours) - len(ours_kept)))
+    first_diff = next((i for i, (a, b) in enumerate(zip(golden_kept, ours_kept)) if a != b),
+                      None)
+    assert first_diff is None, (label, first_diff, golden_kept[first_diff - 2:first_diff + 5],
+                                ours_kept[first_diff - 2:first_diff + 5])
+    assert ours_kept == golden_kept, label

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 import scopeflow as tf
-from golden_wire import event_graph_nodes
+from golden_wire import assert_same_in_order, event_graph_nodes
 
 GOLDEN = pathlib.Path(__file__).resolve().parents[3] / "shared" / "golden" / "mnist_deep_namescope"
 BEFORE = GOLDEN / "cnn_before.pbtxt"
@@ -181,16 +181,7 @@ def compare(label, golden, ours):
     """Ordered (name, op) comparison after the listed exclusions and op-type changes."""
     golden_kept = [(n, golden_op_in_1_15(n, o)) for n, o in golden if not excluded(n, "golden")]
     ours_kept = [(n, o) for n, o in ours if not excluded(n, "ours")]
-    matched = sum(1 for a, b in zip(golden_kept, ours_kept) if a == b)
-    print("mnist_deep_namescope %s: %d golden nodes, %d ours; %d compared, %d match in order; "
-          "excluded %d golden / %d ours" %
-          (label, len(golden), len(ours), len(golden_kept), matched,
-           len(golden) - len(golden_kept), len(ours) - len(ours_kept)))
-    first_diff = next((i for i, (a, b) in enumerate(zip(golden_kept, ours_kept)) if a != b),
-                      None)
-    assert first_diff is None, (label, first_diff, golden_kept[first_diff - 2:first_diff + 5],
-                                ours_kept[first_diff - 2:first_diff + 5])
-    assert ours_kept == golden_kept, label
+    assert_same_in_order("mnist_deep_namescope " + label, golden, ours, golden_kept, ours_kept)
 
 
 def test_mnist_deep_namescope_names_and_ops_match_tf():

@@ -26,7 +26,7 @@ import numpy as np
 import pytest
 
 import scopeflow as tf
-from golden_wire import event_graph_nodes
+from golden_wire import assert_same_in_order, event_graph_nodes
 
 GOLDEN = pathlib.Path(__file__).resolve().parents[3] / "shared" / "golden"
 TRAIN_DIR = GOLDEN / "mnist_summaries" / "train"
@@ -172,16 +172,7 @@ def test_mnist_summaries_names_and_ops_match_tf():
 
     golden_kept = [(n, _to_1_15_op(n, o)) for n, o in golden if not _excluded(n, "golden")]
     ours_kept = [(n, o) for n, o in ours if not _excluded(n, "ours")]
-    matched = sum(1 for a, b in zip(golden_kept, ours_kept) if a == b)
-    print("mnist_summaries: %d golden nodes (no summaries), %d ours; %d compared, %d match in "
-          "order (name and op); excluded %d golden / %d ours" %
-          (len(golden), len(ours), len(golden_kept), matched,
-           len(golden) - len(golden_kept), len(ours) - len(ours_kept)))
-    first_diff = next((i for i, (a, b) in enumerate(zip(golden_kept, ours_kept)) if a != b),
-                      None)
-    assert first_diff is None, (first_diff, golden_kept[first_diff - 2:first_diff + 5],
-                                ours_kept[first_diff - 2:first_diff + 5])
-    assert ours_kept == golden_kept
+    assert_same_in_order("mnist_summaries", golden, ours, golden_kept, ours_kept)
 
 
 def test_mnist_summaries_trains():

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import scopeflow as tf
+from golden_wire import assert_same_in_order
 
 GOLDEN = pathlib.Path(__file__).resolve().parents[3] / "shared" / "golden"
 GRAPH_TEXT = GOLDEN / "packt_mlp9_adam_saver" / "graph_text.pb"
@@ -137,16 +138,7 @@ def test_packt_mlp9_adam_names_match_tf():
     golden_kept = [n for n in golden if not excluded(n, "golden")]
     ours_kept = [n for n in ours if not excluded(n, "ours")]
     # Report: how many nodes match, in order, after the listed exclusions.
-    matched = sum(1 for a, b in zip(golden_kept, ours_kept) if a == b)
-    print("packt_mlp9_adam_saver: %d golden nodes (no save/), %d ours; %d compared, %d match "
-          "in order; excluded %d golden / %d ours" %
-          (len(golden), len(ours), len(golden_kept), matched,
-           len(golden) - len(golden_kept), len(ours) - len(ours_kept)))
-    first_diff = next((i for i, (a, b) in enumerate(zip(golden_kept, ours_kept)) if a != b),
-                      None)
-    assert first_diff is None, (first_diff, golden_kept[first_diff - 2:first_diff + 5],
-                                ours_kept[first_diff - 2:first_diff + 5])
-    assert ours_kept == golden_kept
+    assert_same_in_order("packt_mlp9_adam_saver", golden, ours, golden_kept, ours_kept)
 
 
 def test_packt_mlp9_adam_trains():
