@@ -36,8 +36,8 @@ from .math_ops import (abs, add_n, argmax, argmin, cast, clip_by_value, div, div
                        less_equal, log, logical_and, logical_not, logical_or, logical_xor,
                        matmul, maximum, minimum, negative, not_equal, pow, range, realdiv,
                        reciprocal, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum,
-                       rsqrt, sigmoid, sign, sqrt, square, squared_difference, tanh, to_double,
-                       to_float, to_int32, to_int64, truediv, where)
+                       rsqrt, sigmoid, sign, sqrt, square, squared_difference, tanh, tensordot,
+                       to_double, to_float, to_int32, to_int64, truediv, where)
 from .state_ops import (assign, assign_add, assign_sub, global_variables_initializer, group,
                         initialize_all_variables, initialize_local_variables,
                         initialize_variables, local_variables_initializer, no_op,

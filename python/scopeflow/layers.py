@@ -255,7 +255,10 @@ class Dense(Layer):
         inputs = convert_to_tensor(inputs)
         r = inputs.shape.ndims
         if r is not None and r > 2:
+            # Keras 1.15 core.Dense.call: tensordot over the last axis, then the static
+            # shape input.shape[:-1] + [units] (no cast on this path).
             outputs = math_ops.tensordot(inputs, self.kernel, [[r - 1], [0]])
+            outputs.set_shape(inputs.shape.as_list()[:-1] + [self.units])
         else:
             inputs = math_ops.cast(inputs, self.dtype)
             outputs = math_ops._mat_mul(inputs, self.kernel)

@@ -2,6 +2,8 @@
 Python operators TF's math_ops installs on tensors and variables (`-t`, `t // u`, `t ** u`,
 `t @ u`, `t < u`, `&`, `|`, `^`, `~`, `t[...]`), with TF 1.15's names and graph structure."""
 
+import builtins as _builtins
+
 import numpy as np
 
 from . import array_ops
@@ -453,8 +455,115 @@ def _mat_mul(a, b, transpose_a=False, transpose_b=False, name=None):
     return _out(op)
 
 
+def _is_int(v):
+    return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+
+
+def _tensordot_axes(a, axes):
+    """tensordot's _tensordot_axes (TF 1.15): the contracted axes of `a` and of `b` as Python
+    lists. An integer N contracts the last N axes of `a` with the first N of `b` (N == 0: the
+    outer product); a pair gives the axes of each (a pair of integers is one axis each)."""
+    if _is_int(axes):
+        if axes < 0:
+            raise ValueError("'axes' must be at least 0.")
+        ndims = a.shape.ndims
+        if ndims is None:
+            # TF 1.15 builds Rank/range tensors here (then ListDiff in _tensordot_reshape).
+            raise NotImplementedError(
+                "tf.tensordot: an integer `axes` with an unknown rank of `a` needs ListDiff "
+                "(tf.setdiff1d), which scopeflow does not support")
+        if axes > ndims:
+            raise ValueError("'axes' must not be larger than the number of dimensions of "
+                             "tensor %s." % a)
+        return (list(_builtins.range(ndims - axes, ndims)), list(_builtins.range(axes)))
+    if isinstance(axes, (list, tuple)):
+        if len(axes) != 2:
+            raise ValueError("'axes' must be an integer or have length 2.")
+        a_axes, b_axes = axes[0], axes[1]
+        if _is_int(a_axes) and _is_int(b_axes):
+            a_axes, b_axes = [a_axes], [b_axes]
+        if isinstance(a_axes, (list, tuple)) and isinstance(b_axes, (list, tuple)) and \
+                len(a_axes) != len(b_axes):
+            raise ValueError("Different number of contraction axes 'a' and 'b', %s != %s." %
+                             (len(a_axes), len(b_axes)))
+        return a_axes, b_axes
+    # TF 1.15: a Tensor (or array) `axes` is converted and sliced (axes[0], axes[1]).
+    raise NotImplementedError(
+        "tf.tensordot: a Tensor `axes` needs ListDiff (tf.setdiff1d), which scopeflow does "
+        "not support")
+
+
+def _tensordot_reshape(a, axes, flipped=False):
+    """tensordot's _tensordot_reshape (TF 1.15): `a` transposed (free axes first, or the
+    contracted ones when `flipped`) and reshaped to a matrix. Returns (reshaped, free_dims,
+    free_dims_static): Python lists for a fully defined shape (Consts `transpose/perm`,
+    `Reshape/shape`), else int32 tensors (`axes`, `free`, Shape, GatherV2 x2, Prod x2,
+    concat, stack) with the static free dims."""
+    if not isinstance(axes, (list, tuple)) or any(not _is_int(i) for i in axes):
+        raise NotImplementedError(
+            "tf.tensordot: non-list contraction axes need ListDiff (tf.setdiff1d), which "
+            "scopeflow does not support")
+    ndims = a.shape.ndims
+    if ndims is None:
+        raise NotImplementedError(
+            "tf.tensordot: an `a` of unknown rank needs ListDiff (tf.setdiff1d), which "
+            "scopeflow does not support")
+    dims = a.shape.as_list()
+    axes = [int(i) if i >= 0 else int(i) + ndims for i in axes]
+    free = [i for i in _builtins.range(ndims) if i not in axes]
+    if a.shape.is_fully_defined():
+        free_dims = [dims[i] for i in free]
+        prod_free = int(np.prod([dims[i] for i in free]))
+        prod_axes = int(np.prod([dims[i] for i in axes]))
+        perm = axes + free if flipped else free + axes
+        new_shape = [prod_axes, prod_free] if flipped else [prod_free, prod_axes]
+        reshaped = array_ops.reshape(array_ops.transpose(a, perm), new_shape)
+        return reshaped, free_dims, free_dims
+    free_dims_static = [dims[i] for i in free]
+    axes_t = convert_to_tensor(axes, dtype=dtypes.int32, name="axes")
+    free_t = convert_to_tensor(free, dtype=dtypes.int32, name="free")
+    shape_a = array_ops.shape(a)
+    free_dims = array_ops.gather(shape_a, free_t)
+    axes_dims = array_ops.gather(shape_a, axes_t)
+    prod_free_dims = reduce_prod(free_dims)
+    prod_axes_dims = reduce_prod(axes_dims)
+    if flipped:
+        perm = array_ops.concat([axes_t, free_t], 0)
+        new_shape = array_ops.stack([prod_axes_dims, prod_free_dims])
+    else:
+        perm = array_ops.concat([free_t, axes_t], 0)
+        new_shape = array_ops.stack([prod_free_dims, prod_axes_dims])
+    reshaped = array_ops.reshape(array_ops.transpose(a, perm), new_shape)
+    return reshaped, free_dims, free_dims_static
+
+
 def tensordot(a, b, axes, name=None):
-    raise NotImplementedError("tf.tensordot is not supported")
+    """tf.tensordot (TF 1.15): name_scope "Tensordot"; `a` and `b` are transposed and
+    reshaped to matrices (see _tensordot_reshape; `b` flipped), multiplied (MatMul) and the
+    product reshaped to a's free dims + b's free dims by a Reshape named after the scope
+    (shape `Tensordot/shape` when both are static lists, else Const + `concat_1`).
+    Contraction axes given as a Tensor, or an `a`/`b` of unknown rank, need ListDiff and are
+    not supported (NotImplementedError)."""
+    with name_scope(name, "Tensordot", [a, b]) as scope:
+        a = convert_to_tensor(a, name="a")
+        b = convert_to_tensor(b, name="b")
+        a_axes, b_axes = _tensordot_axes(a, axes)
+        if b.shape.ndims is None:
+            raise NotImplementedError(
+                "tf.tensordot: a `b` of unknown rank needs ListDiff (tf.setdiff1d), which "
+                "scopeflow does not support")
+        a_reshape, a_free_dims, a_free_dims_static = _tensordot_reshape(a, a_axes)
+        b_reshape, b_free_dims, b_free_dims_static = _tensordot_reshape(b, b_axes, True)
+        ab_matmul = matmul(a_reshape, b_reshape)
+        if isinstance(a_free_dims, list) and isinstance(b_free_dims, list):
+            return array_ops.reshape(ab_matmul, a_free_dims + b_free_dims, name=scope)
+        a_free_dims = convert_to_tensor(a_free_dims, dtype=dtypes.int32)
+        b_free_dims = convert_to_tensor(b_free_dims, dtype=dtypes.int32)
+        product = array_ops.reshape(
+            ab_matmul, array_ops.concat([a_free_dims, b_free_dims], 0), name=scope)
+        if a_free_dims_static is not None and b_free_dims_static is not None:
+            product.set_shape(a_free_dims_static + b_free_dims_static)
+        return product
 
 
 # ---------------------------------------------------------------------------------------------
