@@ -46,6 +46,7 @@ bench: build
 	./$(BUILD)/bin/naming_bench
 	./$(BUILD)/bin/add_chain_bench
 	./$(BUILD)/bin/mlp_bench
+	./$(BUILD)/bin/train_bench
 	PYTHONPATH=$(CURDIR)/$(BUILD)/python $(PYTHON) bench/python_ops_bench.py
 
 # scopeflow against libtorch (Debian's, one thread, OpenBLAS) on the same workloads; installs
