@@ -59,8 +59,8 @@ void select_shape(ShapeContext& c) {
 }
 
 // Merge of two shapes with TF's texts plus AddN's context line.
-PartialShape merge_with_context(const ShapeContext& c, const PartialShape& a,
-                                const PartialShape& b, int i) {
+PartialShape merge_with_context(const ShapeContext& c, const PartialShape& a, const PartialShape& b,
+                                int i) {
   if (!a.known_rank()) return b;
   if (!b.known_rank()) return a;
   auto text = [](const PartialShape& s) {
@@ -73,8 +73,8 @@ PartialShape merge_with_context(const ShapeContext& c, const PartialShape& a,
   };
   const std::string context = fmt::format("\n\tFrom merging shape {} with other shapes.", i);
   if (a.rank() != b.rank())
-    c.fail(fmt::format("Shapes must be equal rank, but are {} and {}{}", a.rank(), b.rank(),
-                       context));
+    c.fail(
+        fmt::format("Shapes must be equal rank, but are {} and {}{}", a.rank(), b.rank(), context));
   PartialShape::Dims d(a.rank(), -1);
   for (int k = 0; k < a.rank(); ++k) {
     const int64_t x = a.dim(k), y = b.dim(k);
@@ -101,11 +101,10 @@ void register_math_ops() {
   for (const char* t : {"Add", "AddV2", "Sub", "Mul", "RealDiv", "Div", "FloorDiv", "Pow",
                         "Maximum", "Minimum", "SquaredDifference", "DivNoNan"})
     register_op({t, &broadcast_shape});
-  for (const char* t : {"Neg", "Abs", "Square", "Sqrt", "Rsqrt", "Exp", "Log", "Reciprocal",
-                        "Sign"})
+  for (const char* t :
+       {"Neg", "Abs", "Square", "Sqrt", "Rsqrt", "Exp", "Log", "Reciprocal", "Sign"})
     register_op({t, &unchanged_shape});
-  for (const char* t : {"Less", "LessEqual", "Greater", "GreaterEqual", "LogicalAnd",
-                        "LogicalOr"})
+  for (const char* t : {"Less", "LessEqual", "Greater", "GreaterEqual", "LogicalAnd", "LogicalOr"})
     register_op({t, &compare_shape});
   register_op({"Equal", &equality_shape});
   register_op({"NotEqual", &equality_shape});
@@ -121,32 +120,6 @@ namespace ops {
 
 namespace {
 
-std::string literal_text(const Tensor& t) {
-  if (t.num_elements() == 1 && t.dtype() != DataType::kString) {
-    if (t.dtype() == DataType::kBool) return t.as_double(0) != 0 ? "True" : "False";
-    return fmt::format("{}", t.as_double(0));
-  }
-  return t.debug_string();
-}
-
-const char* python_type_of(DataType t) {
-  if (is_floating(t)) return "float";
-  if (t == DataType::kBool) return "bool";
-  if (t == DataType::kString) return "str";
-  return "int";
-}
-
-// Whether a weakly typed literal of `from` converts to `to` (ints to floats yes, floats to
-// ints no, bools only to bool).
-bool literal_converts(DataType from, DataType to) {
-  if (from == to) return true;
-  if (from == DataType::kBool || to == DataType::kBool) return false;
-  if (from == DataType::kString || to == DataType::kString) return false;
-  if (is_integer(from)) return is_integer(to) || is_floating(to) || is_complex(to);
-  if (is_floating(from)) return is_floating(to) || is_complex(to);
-  return false;
-}
-
 // op_def_library: an input whose fixed type (bool) differs from the tensor given.
 std::string input_expected_type(std::string_view arg, std::string_view op_type,
                                 std::string_view got, std::string_view want) {
@@ -161,9 +134,10 @@ std::string list_types_mismatch(std::string_view arg, std::string_view op_type,
     if (i) types += ", ";
     types += dtype_name(base_dtype(values[i].dtype()));
   }
-  return fmt::format("Tensors in list passed to '{}' of '{}' Op have types [{}] that don't all "
-                     "match.",
-                     arg, op_type, types);
+  return fmt::format(
+      "Tensors in list passed to '{}' of '{}' Op have types [{}] that don't all "
+      "match.",
+      arg, op_type, types);
 }
 std::string add_n_empty() {
   return "inputs must be a list of at least one Tensor/IndexedSlices with the same dtype and "
@@ -176,16 +150,15 @@ Output same_type_input(OpBuilder& b, const Input& in, std::string_view arg, Data
   if (in.is_tensor()) {
     const DataType got = base_dtype(in.tensor().dtype());
     if (got != want)
-      throw Error(Code::kTypeMismatch,
-                  messages::input_type_mismatch(arg, type, dtype_name(got), dtype_name(want),
-                                                first));
+      throw Error(Code::kTypeMismatch, messages::input_type_mismatch(arg, type, dtype_name(got),
+                                                                     dtype_name(want), first));
     return b.input(in, arg);
   }
-  if (!literal_converts(in.value().dtype(), want))
+  if (!detail::literal_converts(in.value().dtype(), want))
     throw Error(Code::kTypeMismatch,
                 messages::input_literal_mismatch(dtype_name(want), arg, type,
-                                                 literal_text(in.value()),
-                                                 python_type_of(in.value().dtype())));
+                                                 detail::literal_text(in.value()),
+                                                 detail::python_type_of(in.value().dtype())));
   return b.input(in, arg, want);
 }
 
@@ -199,11 +172,11 @@ Output fixed_type_input(OpBuilder& b, const Input& in, std::string_view arg, Dat
                   input_expected_type(arg, type, dtype_name(got), dtype_name(want)));
     return b.input(in, arg);
   }
-  if (!literal_converts(in.value().dtype(), want))
+  if (!detail::literal_converts(in.value().dtype(), want))
     throw Error(Code::kTypeMismatch,
                 messages::input_literal_mismatch(dtype_name(want), arg, type,
-                                                 literal_text(in.value()),
-                                                 python_type_of(in.value().dtype())));
+                                                 detail::literal_text(in.value()),
+                                                 detail::python_type_of(in.value().dtype())));
   return b.input(in, arg, want);
 }
 
@@ -249,8 +222,7 @@ Output maximum(const Scope& s, const Input& x, const Input& y, std::string_view 
 Output minimum(const Scope& s, const Input& x, const Input& y, std::string_view name) {
   return binary(s, "Minimum", x, y, name);
 }
-Output squared_difference(const Scope& s, const Input& x, const Input& y,
-                          std::string_view name) {
+Output squared_difference(const Scope& s, const Input& x, const Input& y, std::string_view name) {
   return binary(s, "SquaredDifference", x, y, name);
 }
 

@@ -32,7 +32,6 @@ Operation finish(const Scope& op_scope, std::string_view type, std::span<const O
                                     outputs);
 }
 
-
 // numpy broadcasting on static shapes (TF's BroadcastBinaryOpShapeFn); on a mismatch `ok` is
 // false and the two offending dimensions are kept for the message.
 struct Broadcast {
@@ -64,35 +63,8 @@ Broadcast broadcast(const PartialShape& a, const PartialShape& b) {
 [[noreturn]] void throw_broadcast(const Broadcast& b, std::string_view op_name,
                                   std::string_view type, const PartialShape& x,
                                   const PartialShape& y) {
-  throw Error(Code::kInvalidArgument,
-              messages::dimensions_must_be_equal(b.da, b.db, op_name, type, shape_text(x),
-                                                 shape_text(y)));
-}
-
-std::string literal_text(const Tensor& t) {
-  if (t.num_elements() == 1 && t.dtype() != DataType::kString) {
-    if (t.dtype() == DataType::kBool) return t.as_double(0) != 0 ? "True" : "False";
-    return fmt::format("{}", t.as_double(0));
-  }
-  return t.debug_string();
-}
-
-const char* python_type_of(DataType t) {
-  if (is_floating(t)) return "float";
-  if (t == DataType::kBool) return "bool";
-  if (t == DataType::kString) return "str";
-  return "int";
-}
-
-// Whether a weakly typed literal of `from` converts to `to` (TF: ints to floats yes,
-// floats to ints no, bools only to bool).
-bool literal_converts(DataType from, DataType to) {
-  if (from == to) return true;
-  if (from == DataType::kBool || to == DataType::kBool) return false;
-  if (from == DataType::kString || to == DataType::kString) return false;
-  if (is_integer(from)) return is_integer(to) || is_floating(to) || is_complex(to);
-  if (is_floating(from)) return is_floating(to) || is_complex(to);
-  return false;
+  throw Error(Code::kInvalidArgument, messages::dimensions_must_be_equal(
+                                          b.da, b.db, op_name, type, shape_text(x), shape_text(y)));
 }
 
 Output binary(const Scope& s, std::string_view type, const Input& x, const Input& y,
@@ -129,10 +101,11 @@ Output binary(const Scope& s, std::string_view type, const Input& x, const Input
                   messages::input_type_mismatch("y", type, dtype_name(base_dtype(yo.dtype())),
                                                 dtype_name(t), "x"));
   } else {
-    if (!literal_converts(y.value().dtype(), t))
-      throw Error(Code::kTypeMismatch, messages::input_literal_mismatch(
-                                           dtype_name(t), "y", type, literal_text(y.value()),
-                                           python_type_of(y.value().dtype())));
+    if (!detail::literal_converts(y.value().dtype(), t))
+      throw Error(Code::kTypeMismatch,
+                  messages::input_literal_mismatch(dtype_name(t), "y", type,
+                                                   detail::literal_text(y.value()),
+                                                   detail::python_type_of(y.value().dtype())));
     yo = convert_to_tensor(os, y, "y", t);
   }
   Broadcast b = broadcast(xo.shape(), yo.shape());
@@ -166,6 +139,34 @@ Output binary_operator(const Scope& s, std::string_view type, std::string_view s
 
 }  // namespace
 
+namespace detail {
+
+std::string literal_text(const Tensor& t) {
+  if (t.num_elements() == 1 && t.dtype() != DataType::kString) {
+    if (t.dtype() == DataType::kBool) return t.as_double(0) != 0 ? "True" : "False";
+    return fmt::format("{}", t.as_double(0));
+  }
+  return t.debug_string();
+}
+
+const char* python_type_of(DataType t) {
+  if (is_floating(t)) return "float";
+  if (t == DataType::kBool) return "bool";
+  if (t == DataType::kString) return "str";
+  return "int";
+}
+
+bool literal_converts(DataType from, DataType to) {
+  if (from == to) return true;
+  if (from == DataType::kBool || to == DataType::kBool) return false;
+  if (from == DataType::kString || to == DataType::kString) return false;
+  if (is_integer(from)) return is_integer(to) || is_floating(to) || is_complex(to);
+  if (is_floating(from)) return is_floating(to) || is_complex(to);
+  return false;
+}
+
+}  // namespace detail
+
 Output convert_to_tensor(const Scope& scope, const Input& in, std::string_view name,
                          std::optional<DataType> dtype) {
   if (in.is_tensor()) {
@@ -178,10 +179,10 @@ Output convert_to_tensor(const Scope& scope, const Input& in, std::string_view n
   Tensor v = in.value();
   if (dtype && base_dtype(*dtype) != v.dtype()) {
     const DataType want = base_dtype(*dtype);
-    if (!in.literal() || !literal_converts(v.dtype(), want))
+    if (!in.literal() || !detail::literal_converts(v.dtype(), want))
       throw Error(Code::kTypeMismatch,
-                  messages::literal_type_mismatch(dtype_name(want), literal_text(v),
-                                                  python_type_of(v.dtype())));
+                  messages::literal_type_mismatch(dtype_name(want), detail::literal_text(v),
+                                                  detail::python_type_of(v.dtype())));
     v = v.cast(want);
   }
   return constant(scope, v, name);
@@ -300,9 +301,9 @@ Output concat(const Scope& scope, const std::vector<Input>& values, int64_t axis
   DataType t = DataType::kInvalid;
   for (size_t i = 0; i < values.size(); ++i) {
     // A list argument's literals are named after it with their index (`concat/values_1`).
-    ins.push_back(convert_to_tensor(os, values[i], "values_" + std::to_string(i),
-                                    t == DataType::kInvalid ? std::nullopt
-                                                            : std::optional<DataType>(t)));
+    ins.push_back(
+        convert_to_tensor(os, values[i], "values_" + std::to_string(i),
+                          t == DataType::kInvalid ? std::nullopt : std::optional<DataType>(t)));
     if (t == DataType::kInvalid) t = base_dtype(ins.back().dtype());
   }
   ins.push_back(
@@ -453,7 +454,6 @@ Output random_raw(const Scope& scope, std::string_view type, const Input& shape,
 Tensor shape_value(const std::vector<int64_t>& shape) {
   return Tensor::vector(std::vector<int32_t>(shape.begin(), shape.end()));
 }
-
 
 }  // namespace
 

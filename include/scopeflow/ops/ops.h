@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -31,6 +32,16 @@ struct OpSpec {
   std::string_view name;          ///< "" → default_name (or type)
   std::string_view default_name;  ///< "" → type
 };
+
+namespace detail {
+/// How TF shows a literal in conversion errors: "2.5", "True", or the tensor's summary.
+std::string literal_text(const Tensor& t);
+/// The Python type of a literal of `t`: "float", "int", "bool" or "str".
+const char* python_type_of(DataType t);
+/// Whether a weakly typed literal of `from` converts to `to` (TF: ints to floats yes, floats
+/// to ints no, bools only to bool).
+bool literal_converts(DataType from, DataType to);
+}  // namespace detail
 
 // ---- array_ops ----
 
