@@ -8,6 +8,7 @@ packages=(
   python3-dev python3-numpy python3-pytest pybind11-dev
   libabsl-dev libfmt-dev libcli11-dev libeigen3-dev libopenblas-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  protobuf-compiler libprotobuf-dev python3-protobuf libleveldb-dev
 )
 # `--peers`: also what `make bench-peers` compares against (libtorch, large; not for tests).
 if [ "${1:-}" = "--peers" ]; then
