@@ -124,6 +124,52 @@ uint64_t edge_key(const Output& o) { return (uint64_t{o.op().index()} << 16) | u
 
 [[noreturn]] void feed_error(std::string msg) { throw Error(Code::kInvalidArgument, std::move(msg)); }
 
+// Drops from `order` the stateless nodes that are needed only through control edges and
+// whose outputs nothing that runs reads. Running them could have no visible effect: e.g. the
+// first layer's dL/dx, which tuple gating (`gradients/..._grad/tuple/group_deps`) makes a
+// control input of every gradient even when nothing consumes it. Their stateful ancestors
+// still run, in the same relative order (`order` stays a subsequence of the full topological
+// order). Only done when no Switch is in the plan: with tf.cond, a control edge also carries
+// deadness (the pivot edges of a branch's constants), so every needed node must run.
+void elide_effect_free_nodes(const Graph& g, std::span<const Output> fetches,
+                             std::span<const Operation> targets,
+                             const absl::flat_hash_map<uint64_t, uint32_t>& fed,
+                             size_t num_nodes, std::vector<uint32_t>& order) {
+  for (uint32_t i : order) {
+    const std::string_view t = g.type_name(g.node(i).type);
+    if (t == "Switch" || t == "RefSwitch") return;
+  }
+  enum : uint8_t { kNone, kEffect, kRun };
+  std::vector<uint8_t> mark(num_nodes, kNone);
+  std::vector<uint32_t> stack;
+  auto reach = [&](uint32_t node, uint8_t how) {
+    if (mark[node] >= how) return;
+    if (how == kEffect) {
+      const OpDef* def = find_op_def(g.type_name(g.node(node).type));
+      // An effect of its own (state), or an error TF would report (an unfed placeholder).
+      if (!def || def->stateful || def->type == "Placeholder") how = kRun;
+    }
+    if (mark[node] >= how) return;
+    mark[node] = how;
+    stack.push_back(node);
+  };
+  for (const Output& o : fetches)
+    if (!fed.contains(edge_key(o))) reach(o.op().index(), kRun);
+  for (const Operation& op : targets) reach(op.index(), kRun);
+  while (!stack.empty()) {
+    const uint32_t i = stack.back();
+    stack.pop_back();
+    const scopeflow::internal::NodeData& nd = g.node(i);
+    const uint8_t data_how = mark[i] == kRun ? kRun : kEffect;
+    for (uint16_t k = 0; k < nd.num_inputs; ++k) {
+      const auto& e = nd.inputs[k];
+      if (!fed.contains((uint64_t{e.node} << 16) | e.index)) reach(e.node, data_how);
+    }
+    for (uint16_t k = 0; k < nd.num_control; ++k) reach(nd.control_inputs[k], kEffect);
+  }
+  std::erase_if(order, [&](uint32_t i) { return mark[i] != kRun; });
+}
+
 }  // namespace
 
 Session::Session(Graph& graph) : graph_(&graph), state_(std::make_unique<SessionState>(graph)) {}
@@ -135,6 +181,18 @@ Session::~Session() = default;
 size_t Session::num_plans() const {
   std::lock_guard lock(mu_);
   return plans_.size();
+}
+
+std::vector<Operation> Session::planned_ops(std::span<const Feed> feeds,
+                                            std::span<const Output> fetches,
+                                            std::span<const Operation> targets) {
+  std::lock_guard lock(mu_);
+  if (closed_) throw Error(Code::kFailedPrecondition, "Attempted to use a closed Session.");
+  const Plan& plan = plan_for(feeds, fetches, targets);
+  std::vector<Operation> ops;
+  ops.reserve(plan.nodes.size());
+  for (const Plan::Node& node : plan.nodes) ops.push_back(node.op);
+  return ops;
 }
 
 void Session::close() {
@@ -234,6 +292,7 @@ Plan& Session::plan_for(std::span<const Feed> feeds, std::span<const Output> fet
     if (order.size() != count)
       throw OpError(RunCode::kInvalidArgument, "Graph has a cycle among the ops to run", "");
   }
+  elide_effect_free_nodes(g, fetches, targets, fed, n, order);
   std::vector<int32_t> pos(n, -1);
   std::vector<uint32_t> first_slot(n, 0);
   uint32_t slots = 0;
@@ -272,7 +331,8 @@ Plan& Session::plan_for(std::span<const Feed> feeds, std::span<const Output> fet
     node.in_end = static_cast<uint32_t>(plan->inputs.size());
     node.ctrl_begin = static_cast<uint32_t>(plan->controls.size());
     for (uint16_t k = 0; k < nd.num_control; ++k)
-      plan->controls.push_back(static_cast<uint32_t>(pos[nd.control_inputs[k]]));
+      if (pos[nd.control_inputs[k]] >= 0)  // an elided node has no effect to wait for
+        plan->controls.push_back(static_cast<uint32_t>(pos[nd.control_inputs[k]]));
     node.ctrl_end = static_cast<uint32_t>(plan->controls.size());
   }
   for (const Output& o : fetches) {

@@ -93,6 +93,11 @@ class Session {
   Graph& graph() const { return *graph_; }
   /// Number of compiled plans in the cache.
   size_t num_plans() const;
+  /// The ops a run with these feeds, fetches and targets executes, in execution order (the
+  /// cached plan's). Stateless ops needed only through control edges are left out when the
+  /// plan has no tf.cond: nothing could observe them (see session.cc).
+  std::vector<Operation> planned_ops(std::span<const Feed> feeds, std::span<const Output> fetches,
+                                     std::span<const Operation> targets = {});
   /// Releases variables and plans; later runs throw kFailedPrecondition
   /// "Attempted to use a closed Session.".
   void close();
