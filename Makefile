@@ -6,7 +6,7 @@ BUILD       ?= build
 JOBS        ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
 
-.PHONY: all deps build demo test test-cpp test-python test-asan tsan bench bench-peers conformance clean
+.PHONY: all deps build demo test test-cpp test-python test-asan test-fuzz fuzz fuzz-build tsan bench bench-peers conformance clean
 
 all: build
 
@@ -22,7 +22,7 @@ build: deps $(BUILD)/build.ninja
 demo: build
 	./$(BUILD)/bin/sf demo
 
-test: build test-cpp test-python test-asan
+test: build test-cpp test-python test-asan test-fuzz
 
 test-cpp: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -35,6 +35,24 @@ test-asan: deps
 	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSF_SANITIZE=ON
 	cmake --build build-asan -j $(JOBS) --target scopeflow_tests
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./build-asan/bin/scopeflow_tests
+
+# libFuzzer targets (clang, ASan + UBSan) for the readers of untrusted files: checkpoint
+# (.index table + bundle), event files (TFRecord + Event), GraphDef (parse + import). Each
+# starts from the golden TensorFlow files as seeds (copied into build-fuzz/corpus-*, never
+# into the project). `make test` runs each for FUZZ_SHORT seconds; `make fuzz` for FUZZ_LONG.
+FUZZERS    := checkpoint_fuzz events_fuzz graph_def_fuzz
+FUZZ_SHORT ?= 15
+FUZZ_LONG  ?= 600
+fuzz-build: deps
+	cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_COMPILER=clang++ -DSF_FUZZ=ON -DSF_PYTHON=OFF -DSF_BENCH=OFF
+	cmake --build build-fuzz -j $(JOBS) --target $(FUZZERS)
+
+test-fuzz: fuzz-build
+	./scripts/run-fuzzers.sh build-fuzz $(FUZZ_SHORT) $(FUZZERS)
+
+fuzz: fuzz-build
+	./scripts/run-fuzzers.sh build-fuzz $(FUZZ_LONG) $(FUZZERS)
 
 # The thread tests under ThreadSanitizer (not part of `make test`).
 tsan: deps
@@ -59,4 +77,4 @@ conformance: build
 	  --python $(PYTHON) ../shared/conformance/cases
 
 clean:
-	rm -rf $(BUILD) build-asan build-tsan
+	rm -rf $(BUILD) build-asan build-tsan build-fuzz

@@ -53,5 +53,9 @@ void bind_ops(py::module_& m);
 void bind_variables(py::module_& m);
 void bind_session(py::module_& m);
 void bind_train(py::module_& m);
+void bind_viewer(py::module_& m);
+void bind_summary(py::module_& m);
+void bind_checkpoint(py::module_& m);
+void bind_graph_io(py::module_& m);
 
 }  // namespace scopeflow::py_bindings

@@ -58,4 +58,8 @@ PYBIND11_MODULE(_core, m) {
   bind_variables(m);
   bind_session(m);
   bind_train(m);
+  bind_viewer(m);
+  bind_summary(m);
+  bind_checkpoint(m);
+  bind_graph_io(m);
 }

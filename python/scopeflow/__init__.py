@@ -38,6 +38,8 @@ from .math_ops import (abs, add_n, argmax, argmin, cast, clip_by_value, div, div
                        reciprocal, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum,
                        rsqrt, sigmoid, sign, sqrt, square, squared_difference, tanh, tensordot,
                        to_double, to_float, to_int32, to_int64, truediv, where)
+from .array_ops import dynamic_stitch, invert_permutation, setdiff1d, split
+from .math_ops import cumprod, cumsum
 from .state_ops import (assign, assign_add, assign_sub, global_variables_initializer, group,
                         initialize_all_variables, initialize_local_variables,
                         initialize_variables, local_variables_initializer, no_op,
@@ -45,6 +47,10 @@ from .state_ops import (assign, assign_add, assign_sub, global_variables_initial
 from . import layers, losses, nn
 from .gradients import AggregationMethod, gradients
 from . import train
+from . import summary
+from .summary import Event, SessionLog, Summary
+from . import view
+from .graph_io import import_graph_def, GraphDef
 from . import math_ops as math
 from .state_ops import initializers
 

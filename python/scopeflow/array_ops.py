@@ -3,6 +3,7 @@ with TF 1.15's names and graph structure, plus the generic op-building helpers t
 Python op modules share (literal conversion inside the op's name scope, TF's
 _apply_op_helper type inference, autopacking of lists holding tensors)."""
 
+import collections
 import numbers
 
 import numpy as np
@@ -16,6 +17,7 @@ __all__ = [
     "reshape", "shape", "size", "rank", "expand_dims", "squeeze", "stack", "concat",
     "transpose", "tile", "slice", "strided_slice", "gather", "one_hot", "zeros_like",
     "ones_like", "placeholder_with_default", "stop_gradient", "newaxis", "identity",
+    "setdiff1d", "dynamic_stitch", "invert_permutation", "split",
 ]
 
 newaxis = None
@@ -200,6 +202,17 @@ def _apply_op(op_type, name, inputs, attrs=None, type_attr="T", num_outputs=None
                                         "that don't all match." % (arg, op_type))
                     ts.append(t)
                 attrs[kind[1]] = len(ts)
+                tensors.extend(ts)
+            elif isinstance(kind, tuple) and kind[0] == "fixed_list":
+                # a list input of one fixed dtype whose length is attr kind[2]
+                ts = [convert_to_tensor(x, dtype=kind[1], name="%s_%d" % (arg, i))
+                      for i, x in enumerate(v)]
+                for t in ts:
+                    if t.dtype.base_dtype != kind[1]:
+                        raise TypeError("Input '%s' of '%s' Op has type %s that does not "
+                                        "match expected type of %s." %
+                                        (arg, op_type, t.dtype.base_dtype.name, kind[1].name))
+                attrs[kind[2]] = len(ts)
                 tensors.extend(ts)
             elif isinstance(kind, tuple) and kind[0] == "index":
                 # an int32/int64 input whose type is attr kind[1] (default int32)
@@ -712,3 +725,56 @@ def where(condition, x=None, y=None, name=None):
     op = _apply_op("Select", name, [("condition", condition, dtypes.bool), ("t", x, "T"),
                                     ("e", y, "T")])
     return _out(op)
+
+
+_ListDiffOutput = collections.namedtuple("ListDiff", ["out", "idx"])
+
+
+def setdiff1d(x, y, index_dtype=dtypes.int32, name=None):
+    """tf.setdiff1d: ListDiff -> (out, idx), the values of the 1-D `x` not in `y` (in x's
+    order) and their positions in `x`."""
+    op = _apply_op("ListDiff", name, [("x", x, "T"), ("y", y, "T")],
+                   {"out_idx": dtypes.as_dtype(index_dtype)})
+    return _ListDiffOutput(op.outputs[0], op.outputs[1])
+
+
+def dynamic_stitch(indices, data, name=None):
+    """tf.dynamic_stitch: DynamicStitch (attrs N, T); merged[indices[m][i]] = data[m][i]."""
+    indices = list(indices)
+    data = list(data)
+    if len(indices) != len(data):
+        raise ValueError("List argument 'data' to 'DynamicStitch' Op with length %d must match "
+                         "length %d of argument 'indices'." % (len(data), len(indices)))
+    op = _apply_op("DynamicStitch", name,
+                   [("indices", indices, ("fixed_list", dtypes.int32, "N")),
+                    ("data", data, ("list", "N"))])
+    return _out(op)
+
+
+def invert_permutation(x, name=None):
+    """tf.invert_permutation: InvertPermutation (an int32/int64 vector)."""
+    op = _apply_op("InvertPermutation", name, [("x", x, "T")])
+    return _out(op)
+
+
+def split(value, num_or_size_splits, axis=0, num=None, name="split"):
+    """tf.split with a list or tensor of sizes: SplitV named "split" (an integer count is not
+    supported: it needs the Split op)."""
+    if isinstance(num_or_size_splits, numbers.Integral) and not isinstance(
+            num_or_size_splits, bool):
+        raise NotImplementedError("tf.split with an integer num_or_size_splits needs the Split "
+                                  "op, which scopeflow does not have; pass the sizes")
+    size_splits = convert_to_tensor(num_or_size_splits)
+    if size_splits.shape.ndims == 0:
+        raise ValueError("Rank-0 tensors are not supported as the num_or_size_splits argument "
+                         "to split. Argument provided: %s" % (num_or_size_splits,))
+    if num is None:
+        dims = size_splits.shape.as_list() if size_splits.shape.ndims is not None else None
+        num = dims[0] if dims else None
+        if num is None:
+            raise ValueError("Cannot infer num from shape %s" % (num_or_size_splits,))
+    op = _apply_op("SplitV", name, [("value", value, "T"),
+                                    ("size_splits", size_splits, ("index", "Tlen")),
+                                    ("split_dim", axis, dtypes.int32)],
+                   {"num_split": int(num)})
+    return list(op.outputs)

@@ -234,7 +234,8 @@ class Operation(object):
 
     @property
     def node_def(self):
-        raise NotImplementedError(_core.messages.node_def_unavailable())
+        from . import graph_io
+        return graph_io.node_def(self)
 
     def get_attr(self, name):
         v = self._c.attr(name)
@@ -638,6 +639,12 @@ class Graph(object):
 
     def as_default(self):
         return _GraphContext(self)
+
+    def as_graph_def(self, from_version=None, add_shapes=False):
+        """The graph as a GraphDef message (scopeflow.proto.graph_pb2), nodes in creation
+        order; with add_shapes, each node carries `_output_shapes`."""
+        from . import graph_io
+        return graph_io.as_graph_def(self, from_version, add_shapes)
 
     def get_operations(self):
         n = self._c.num_operations()

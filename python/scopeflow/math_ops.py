@@ -348,6 +348,10 @@ def _reduction_dims(x, axis, reduction_indices=None):
         axis = reduction_indices
     if axis is not None:
         return axis
+    if _is_variable(x):
+        # common_shapes.rank() only knows Tensors: a variable takes the Rank/range path (its
+        # Rank is still a Const, array_ops.rank being optimized).
+        return range(0, array_ops.rank(x))
     x = convert_to_tensor(x)
     r = x.shape.ndims
     if r is not None:
@@ -366,9 +370,9 @@ def _reduce(op_type, input_tensor, axis, keepdims, name, reduction_indices, keep
     axis = array_ops._lookup("axis", axis, "reduction_indices", reduction_indices)
     keepdims = array_ops._lookup("keepdims", keepdims, "keep_dims", keep_dims)
     keepdims = False if keepdims is None else bool(keepdims)
+    dims = _reduction_dims(input_tensor, axis)
     input_tensor = convert_to_tensor(input_tensor) if _is_variable(input_tensor) \
         else input_tensor
-    dims = _reduction_dims(input_tensor, axis)
     op = _apply_op(op_type, name, [("input", input_tensor, "T"),
                                    ("reduction_indices", dims, ("index", "Tidx"))],
                    {"keep_dims": keepdims})
@@ -460,58 +464,51 @@ def _is_int(v):
 
 
 def _tensordot_axes(a, axes):
-    """tensordot's _tensordot_axes (TF 1.15): the contracted axes of `a` and of `b` as Python
-    lists. An integer N contracts the last N axes of `a` with the first N of `b` (N == 0: the
-    outer product); a pair gives the axes of each (a pair of integers is one axis each)."""
+    """tensordot's _tensordot_axes (TF 1.15): the contracted axes of `a` and of `b`. An
+    integer N contracts the last N axes of `a` with the first N of `b` (N == 0: the outer
+    product): Python lists when a's rank is known, else int32 tensors (Rank, sub, range,
+    range_1). A pair gives the axes of each (a pair of integers is one axis each); anything
+    else is converted to an int32 tensor `axes` and sliced (axes[0], axes[1])."""
     if _is_int(axes):
         if axes < 0:
             raise ValueError("'axes' must be at least 0.")
         ndims = a.shape.ndims
-        if ndims is None:
-            # TF 1.15 builds Rank/range tensors here (then ListDiff in _tensordot_reshape).
-            raise NotImplementedError(
-                "tf.tensordot: an integer `axes` with an unknown rank of `a` needs ListDiff "
-                "(tf.setdiff1d), which scopeflow does not support")
-        if axes > ndims:
-            raise ValueError("'axes' must not be larger than the number of dimensions of "
-                             "tensor %s." % a)
-        return (list(_builtins.range(ndims - axes, ndims)), list(_builtins.range(axes)))
+        if ndims is not None:
+            if axes > ndims:
+                raise ValueError("'axes' must not be larger than the number of dimensions of "
+                                 "tensor %s." % a)
+            return (list(_builtins.range(ndims - axes, ndims)), list(_builtins.range(axes)))
+        rank = array_ops.rank(a)
+        return (range(rank - axes, rank, dtype=dtypes.int32),
+                range(axes, dtype=dtypes.int32))
     if isinstance(axes, (list, tuple)):
         if len(axes) != 2:
             raise ValueError("'axes' must be an integer or have length 2.")
         a_axes, b_axes = axes[0], axes[1]
         if _is_int(a_axes) and _is_int(b_axes):
             a_axes, b_axes = [a_axes], [b_axes]
-        if isinstance(a_axes, (list, tuple)) and isinstance(b_axes, (list, tuple)) and \
-                len(a_axes) != len(b_axes):
+        if len(a_axes) != len(b_axes):
             raise ValueError("Different number of contraction axes 'a' and 'b', %s != %s." %
                              (len(a_axes), len(b_axes)))
         return a_axes, b_axes
-    # TF 1.15: a Tensor (or array) `axes` is converted and sliced (axes[0], axes[1]).
-    raise NotImplementedError(
-        "tf.tensordot: a Tensor `axes` needs ListDiff (tf.setdiff1d), which scopeflow does "
-        "not support")
+    axes = convert_to_tensor(axes, name="axes", dtype=dtypes.int32)
+    return axes[0], axes[1]
 
 
 def _tensordot_reshape(a, axes, flipped=False):
     """tensordot's _tensordot_reshape (TF 1.15): `a` transposed (free axes first, or the
     contracted ones when `flipped`) and reshaped to a matrix. Returns (reshaped, free_dims,
-    free_dims_static): Python lists for a fully defined shape (Consts `transpose/perm`,
-    `Reshape/shape`), else int32 tensors (`axes`, `free`, Shape, GatherV2 x2, Prod x2,
-    concat, stack) with the static free dims."""
-    if not isinstance(axes, (list, tuple)) or any(not _is_int(i) for i in axes):
-        raise NotImplementedError(
-            "tf.tensordot: non-list contraction axes need ListDiff (tf.setdiff1d), which "
-            "scopeflow does not support")
-    ndims = a.shape.ndims
-    if ndims is None:
-        raise NotImplementedError(
-            "tf.tensordot: an `a` of unknown rank needs ListDiff (tf.setdiff1d), which "
-            "scopeflow does not support")
-    dims = a.shape.as_list()
-    axes = [int(i) if i >= 0 else int(i) + ndims for i in axes]
-    free = [i for i in _builtins.range(ndims) if i not in axes]
-    if a.shape.is_fully_defined():
+    free_dims_static): Python lists for a fully defined shape and list axes (Consts
+    `transpose/perm`, `Reshape/shape`); with a known rank and list axes, int32 tensors
+    (`axes`, `free`, Shape, GatherV2 x2, Prod x2, concat, stack) and the static free dims;
+    otherwise the axes are normalized at run time (Shape, Rank, `axes`, GreaterEqual, add,
+    Select) and the free axes found with ListDiff over range(rank)."""
+    is_list = isinstance(axes, (list, tuple))
+    if is_list and a.shape.is_fully_defined():
+        dims = a.shape.as_list()
+        ndims = len(dims)
+        axes = [int(i) if i >= 0 else int(i) + ndims for i in axes]
+        free = [i for i in _builtins.range(ndims) if i not in axes]
         free_dims = [dims[i] for i in free]
         prod_free = int(np.prod([dims[i] for i in free]))
         prod_axes = int(np.prod([dims[i] for i in axes]))
@@ -519,10 +516,22 @@ def _tensordot_reshape(a, axes, flipped=False):
         new_shape = [prod_axes, prod_free] if flipped else [prod_free, prod_axes]
         reshaped = array_ops.reshape(array_ops.transpose(a, perm), new_shape)
         return reshaped, free_dims, free_dims
-    free_dims_static = [dims[i] for i in free]
-    axes_t = convert_to_tensor(axes, dtype=dtypes.int32, name="axes")
-    free_t = convert_to_tensor(free, dtype=dtypes.int32, name="free")
-    shape_a = array_ops.shape(a)
+    if a.shape.ndims is not None and is_list:
+        dims = a.shape.as_list()
+        ndims = len(dims)
+        axes = [int(i) if i >= 0 else int(i) + ndims for i in axes]
+        free = [i for i in _builtins.range(ndims) if i not in axes]
+        free_dims_static = [dims[i] for i in free]
+        axes_t = convert_to_tensor(axes, dtype=dtypes.int32, name="axes")
+        free_t = convert_to_tensor(free, dtype=dtypes.int32, name="free")
+        shape_a = array_ops.shape(a)
+    else:
+        free_dims_static = None
+        shape_a = array_ops.shape(a)
+        rank_a = array_ops.rank(a)
+        axes_t = convert_to_tensor(axes, dtype=dtypes.int32, name="axes")
+        axes_t = array_ops.where(axes_t >= 0, axes_t, axes_t + rank_a)
+        free_t, _ = array_ops.setdiff1d(range(rank_a), axes_t)
     free_dims = array_ops.gather(shape_a, free_t)
     axes_dims = array_ops.gather(shape_a, axes_t)
     prod_free_dims = reduce_prod(free_dims)
@@ -541,17 +550,11 @@ def tensordot(a, b, axes, name=None):
     """tf.tensordot (TF 1.15): name_scope "Tensordot"; `a` and `b` are transposed and
     reshaped to matrices (see _tensordot_reshape; `b` flipped), multiplied (MatMul) and the
     product reshaped to a's free dims + b's free dims by a Reshape named after the scope
-    (shape `Tensordot/shape` when both are static lists, else Const + `concat_1`).
-    Contraction axes given as a Tensor, or an `a`/`b` of unknown rank, need ListDiff and are
-    not supported (NotImplementedError)."""
-    with name_scope(name, "Tensordot", [a, b]) as scope:
+    (shape `Tensordot/shape` when both are static lists, else Const + `concat_1`)."""
+    with name_scope(name, "Tensordot", [a, b, axes]) as scope:
         a = convert_to_tensor(a, name="a")
         b = convert_to_tensor(b, name="b")
         a_axes, b_axes = _tensordot_axes(a, axes)
-        if b.shape.ndims is None:
-            raise NotImplementedError(
-                "tf.tensordot: a `b` of unknown rank needs ListDiff (tf.setdiff1d), which "
-                "scopeflow does not support")
         a_reshape, a_free_dims, a_free_dims_static = _tensordot_reshape(a, a_axes)
         b_reshape, b_free_dims, b_free_dims_static = _tensordot_reshape(b, b_axes, True)
         ab_matmul = matmul(a_reshape, b_reshape)
@@ -642,3 +645,26 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
         if not values.shape.is_compatible_with(t_max.shape):
             raise ValueError("Shapes %s and %s are incompatible" % (values.shape, t_max.shape))
         return t_max
+
+
+def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
+    """tf.cumsum: name_scope "Cumsum", x converted as `x`, then Cumsum (axis `Cumsum/axis`)."""
+    with name_scope(name, "Cumsum", [x]) as scope:
+        x = convert_to_tensor(x, name="x")
+        op = array_ops._apply_op("Cumsum", scope, [("x", x, "T"),
+                                                   ("axis", axis, ("index", "Tidx"))],
+                                 {"exclusive": bool(exclusive), "reverse": bool(reverse)})
+        return op.outputs[0]
+
+
+def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
+    """tf.cumprod / tf.math.cumprod: as cumsum, with Cumprod."""
+    with name_scope(name, "Cumprod", [x]) as scope:
+        x = convert_to_tensor(x, name="x")
+        op = array_ops._apply_op("Cumprod", scope, [("x", x, "T"),
+                                                    ("axis", axis, ("index", "Tidx"))],
+                                 {"exclusive": bool(exclusive), "reverse": bool(reverse)})
+        return op.outputs[0]
+
+
+__all__ += ["cumsum", "cumprod"]

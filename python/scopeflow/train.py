@@ -6,6 +6,9 @@ from .framework import (GraphKeys, Operation, Tensor, _graph_from_inputs, conver
                         get_default_graph)
 from .gradients import gradients as _gradients
 from .variables import _wrap_variable
+from .saver import (BaseSaverBuilder, BulkSaverBuilder, NewCheckpointReader, Saver, SaverDef, checkpoint_exists, generate_checkpoint_state_proto, get_checkpoint_mtimes, get_checkpoint_state, latest_checkpoint, list_variables, load_checkpoint, load_variable, remove_checkpoint, update_checkpoint_state)  # noqa: F401,E501 (issue 5: checkpoints)
+from .summary import summary_iterator  # noqa: F401 (tf.train.summary_iterator)
+from .graph_io import export_meta_graph, import_meta_graph, write_graph  # noqa: F401 (issue 5)
 
 __all__ = [
     "Optimizer", "GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer",

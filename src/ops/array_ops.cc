@@ -76,6 +76,427 @@ int64_t axis_for_pack_unpack(const ShapeContext& c, int64_t rank_after) {
   return axis < 0 ? axis + rank_after : axis;
 }
 
+// ---- Constant evaluation for shape inference ----
+//
+// TF's shape refiner asks for the value of a shape-like input (Reshape's shape, Tile's
+// multiples, DynamicStitch's indices...) and, when the producing subgraph is made only of
+// constants and of Shape/Size/Rank of tensors whose static shape answers them, evaluates it
+// (EvaluateConstantTensor). The gradient graphs (math_ops.reduced_shape, _ProdGrad,
+// _ConcatGradHelper) rely on this for their static shapes. This evaluator covers the int32 /
+// int64 ops those graphs are made of; anything else (or a large tensor) gives nullopt.
+
+struct IntValue {
+  DataType dtype = DataType::kInt32;
+  std::vector<int64_t> shape;
+  std::vector<int64_t> v;
+  int64_t n() const { return static_cast<int64_t>(v.size()); }
+};
+
+constexpr int kMaxEvalDepth = 48;
+constexpr int64_t kMaxEvalElements = 1 << 16;
+
+bool is_int_type(DataType t) { return t == DataType::kInt32 || t == DataType::kInt64; }
+
+std::optional<IntValue> eval_int(const Output& t, int depth);
+
+std::optional<IntValue> eval_input(const Operation& op, int i, int depth) {
+  return eval_int(op.input(i), depth + 1);
+}
+
+std::optional<IntValue> from_tensor(const Tensor& x) {
+  if (!is_int_type(x.dtype()) || x.num_elements() > kMaxEvalElements) return std::nullopt;
+  IntValue r;
+  r.dtype = x.dtype();
+  r.shape = x.shape();
+  r.v.resize(static_cast<size_t>(x.num_elements()));
+  for (int64_t i = 0; i < x.num_elements(); ++i)
+    r.v[i] = x.dtype() == DataType::kInt64 ? x.data<int64_t>()[i] : x.data<int32_t>()[i];
+  return r;
+}
+
+IntValue scalar_value(int64_t x, DataType t) {
+  IntValue r;
+  r.dtype = t;
+  r.v = {x};
+  return r;
+}
+
+IntValue vector_value(std::vector<int64_t> v, DataType t) {
+  IntValue r;
+  r.dtype = t;
+  r.shape = {static_cast<int64_t>(v.size())};
+  r.v = std::move(v);
+  return r;
+}
+
+int64_t floor_div_int(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+  return q;
+}
+
+// Element-wise binary op with a scalar operand or equal shapes.
+std::optional<IntValue> eval_binary(std::string_view type, const IntValue& a, const IntValue& b) {
+  const bool as = a.shape.empty(), bs = b.shape.empty();
+  if (!(a.shape == b.shape || as || bs)) return std::nullopt;
+  IntValue r;
+  r.dtype = a.dtype;
+  r.shape = as ? b.shape : a.shape;
+  const int64_t n = as ? b.n() : a.n();
+  r.v.resize(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t x = a.v[as ? 0 : i], y = b.v[bs ? 0 : i];
+    int64_t z;
+    if (type == "Add" || type == "AddV2") {
+      z = x + y;
+    } else if (type == "Sub") {
+      z = x - y;
+    } else if (type == "Mul") {
+      z = x * y;
+    } else if (type == "Maximum") {
+      z = std::max(x, y);
+    } else if (type == "Minimum") {
+      z = std::min(x, y);
+    } else if (type == "FloorDiv") {
+      if (y == 0) return std::nullopt;
+      z = floor_div_int(x, y);
+    } else if (type == "FloorMod") {
+      if (y == 0) return std::nullopt;
+      z = x % y;
+      if (z != 0 && ((z < 0) != (y < 0))) z += y;
+    } else {
+      return std::nullopt;
+    }
+    r.v[i] = a.dtype == DataType::kInt32 ? static_cast<int32_t>(z) : z;
+  }
+  return r;
+}
+
+std::optional<IntValue> eval_int(const Output& t, int depth) {
+  if (!t.valid() || depth > kMaxEvalDepth) return std::nullopt;
+  const Operation op = t.op();
+  const std::string_view type = op.type();
+  auto attr_of = [&](std::string_view k) { return op.attr(k); };
+  if (type == "Const") {
+    auto v = attr_of("value");
+    if (!v || !std::holds_alternative<Tensor>(*v)) return std::nullopt;
+    return from_tensor(std::get<Tensor>(*v));
+  }
+  if (type == "Identity" || type == "StopGradient") return eval_input(op, 0, depth);
+  if (type == "Shape" || type == "Size" || type == "Rank") {
+    const PartialShape s = op.input(0).shape();
+    const DataType out = base_dtype(t.dtype());
+    if (type == "Rank") {
+      if (!s.known_rank()) return std::nullopt;
+      return scalar_value(s.rank(), DataType::kInt32);
+    }
+    if (!s.fully_defined()) return std::nullopt;
+    if (type == "Size") return scalar_value(s.num_elements(), out);
+    return vector_value(std::vector<int64_t>(s.dims().begin(), s.dims().end()), out);
+  }
+  if (type == "ShapeN") {
+    const PartialShape s = op.input(t.index()).shape();
+    if (!s.fully_defined()) return std::nullopt;
+    return vector_value(std::vector<int64_t>(s.dims().begin(), s.dims().end()),
+                        base_dtype(t.dtype()));
+  }
+  if (type == "Cast") {
+    auto x = eval_input(op, 0, depth);
+    const DataType to = base_dtype(t.dtype());
+    if (!x || !is_int_type(to)) return std::nullopt;
+    x->dtype = to;
+    if (to == DataType::kInt32)
+      for (int64_t& e : x->v) e = static_cast<int32_t>(e);
+    return x;
+  }
+  if (type == "Add" || type == "AddV2" || type == "Sub" || type == "Mul" || type == "Maximum" ||
+      type == "Minimum" || type == "FloorDiv" || type == "FloorMod") {
+    auto a = eval_input(op, 0, depth);
+    if (!a) return std::nullopt;
+    auto b = eval_input(op, 1, depth);
+    if (!b) return std::nullopt;
+    return eval_binary(type, *a, *b);
+  }
+  if (type == "Range") {
+    auto s = eval_input(op, 0, depth), l = eval_input(op, 1, depth), d = eval_input(op, 2, depth);
+    if (!s || !l || !d || s->n() != 1 || l->n() != 1 || d->n() != 1) return std::nullopt;
+    const int64_t a = s->v[0], b = l->v[0], step = d->v[0];
+    if (step == 0 || (step > 0 && a > b) || (step < 0 && a < b)) return std::nullopt;
+    std::vector<int64_t> out;
+    for (int64_t x = a; step > 0 ? x < b : x > b; x += step) {
+      out.push_back(x);
+      if (static_cast<int64_t>(out.size()) > kMaxEvalElements) return std::nullopt;
+    }
+    return vector_value(std::move(out), base_dtype(t.dtype()));
+  }
+  if (type == "Fill") {
+    auto d = eval_input(op, 0, depth), v = eval_input(op, 1, depth);
+    if (!d || !v || d->shape.size() != 1 || v->n() != 1) return std::nullopt;
+    int64_t n = 1;
+    for (int64_t x : d->v) {
+      if (x < 0) return std::nullopt;
+      n *= x;
+      if (n > kMaxEvalElements) return std::nullopt;
+    }
+    IntValue r;
+    r.dtype = v->dtype;
+    r.shape = d->v;
+    r.v.assign(static_cast<size_t>(n), v->v[0]);
+    return r;
+  }
+  if (type == "Pack") {
+    std::vector<IntValue> parts;
+    for (int i = 0; i < op.num_inputs(); ++i) {
+      auto x = eval_input(op, i, depth);
+      if (!x || (i > 0 && x->shape != parts[0].shape)) return std::nullopt;
+      parts.push_back(std::move(*x));
+    }
+    if (parts.empty()) return std::nullopt;
+    const int64_t rank = static_cast<int64_t>(parts[0].shape.size());
+    int64_t axis = op.attr("axis") ? std::get<int64_t>(*op.attr("axis")) : 0;
+    if (axis < 0) axis += rank + 1;
+    if (axis < 0 || axis > rank) return std::nullopt;
+    int64_t outer = 1, inner = 1;
+    for (int64_t d = 0; d < rank; ++d) (d < axis ? outer : inner) *= parts[0].shape[d];
+    const int64_t n = static_cast<int64_t>(parts.size());
+    IntValue r;
+    r.dtype = parts[0].dtype;
+    r.shape = parts[0].shape;
+    r.shape.insert(r.shape.begin() + axis, n);
+    r.v.resize(static_cast<size_t>(outer * n * inner));
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t j = 0; j < n; ++j)
+        for (int64_t i = 0; i < inner; ++i) r.v[(o * n + j) * inner + i] = parts[j].v[o * inner + i];
+    return r;
+  }
+  if (type == "ConcatV2") {
+    const int n = op.num_inputs() - 1;
+    auto axis = eval_input(op, n, depth);
+    if (!axis || axis->n() != 1 || (axis->v[0] != 0 && axis->v[0] != -1)) return std::nullopt;
+    IntValue r;
+    for (int i = 0; i < n; ++i) {
+      auto x = eval_input(op, i, depth);
+      if (!x || x->shape.size() != 1) return std::nullopt;
+      r.dtype = x->dtype;
+      r.v.insert(r.v.end(), x->v.begin(), x->v.end());
+    }
+    r.shape = {r.n()};
+    return r;
+  }
+  if (type == "GatherV2") {
+    auto p = eval_input(op, 0, depth), idx = eval_input(op, 1, depth),
+         axis = eval_input(op, 2, depth);
+    if (!p || !idx || !axis || p->shape.size() != 1 || axis->n() != 1 ||
+        (axis->v[0] != 0 && axis->v[0] != -1))
+      return std::nullopt;
+    IntValue r;
+    r.dtype = p->dtype;
+    r.shape = idx->shape;
+    for (int64_t i : idx->v) {
+      if (i < 0 || i >= p->n()) return std::nullopt;
+      r.v.push_back(p->v[i]);
+    }
+    return r;
+  }
+  if (type == "Prod" || type == "Sum" || type == "Max" || type == "Min") {
+    // A full reduction of a vector (what the gradient graphs reduce).
+    auto x = eval_input(op, 0, depth), ax = eval_input(op, 1, depth);
+    if (!x || !ax || x->shape.size() != 1) return std::nullopt;
+    if (ax->n() > 1 || (ax->n() == 1 && ax->v[0] != 0 && ax->v[0] != -1)) return std::nullopt;
+    if (ax->n() == 0) return x;  // nothing reduced
+    const bool keep = op.attr("keep_dims") && std::get<bool>(*op.attr("keep_dims"));
+    int64_t acc = type == "Prod" ? 1 : 0;
+    for (int64_t i = 0; i < x->n(); ++i) {
+      const int64_t e = x->v[i];
+      if (type == "Prod") acc *= e;
+      else if (type == "Sum") acc += e;
+      else if (i == 0) acc = e;
+      else acc = type == "Max" ? std::max(acc, e) : std::min(acc, e);
+    }
+    if ((type == "Max" || type == "Min") && x->n() == 0) return std::nullopt;
+    IntValue r = scalar_value(x->dtype == DataType::kInt32 ? static_cast<int32_t>(acc) : acc,
+                              x->dtype);
+    if (keep) r.shape = {1};
+    return r;
+  }
+  if (type == "ListDiff") {
+    auto x = eval_input(op, 0, depth), y = eval_input(op, 1, depth);
+    if (!x || !y || x->shape.size() != 1 || y->shape.size() != 1) return std::nullopt;
+    std::vector<int64_t> out, idx;
+    for (int64_t i = 0; i < x->n(); ++i)
+      if (std::find(y->v.begin(), y->v.end(), x->v[i]) == y->v.end()) {
+        out.push_back(x->v[i]);
+        idx.push_back(i);
+      }
+    if (t.index() == 0) return vector_value(std::move(out), x->dtype);
+    return vector_value(std::move(idx), base_dtype(t.dtype()));
+  }
+  if (type == "InvertPermutation") {
+    auto x = eval_input(op, 0, depth);
+    if (!x || x->shape.size() != 1) return std::nullopt;
+    std::vector<int64_t> out(static_cast<size_t>(x->n()), -1);
+    for (int64_t i = 0; i < x->n(); ++i) {
+      const int64_t d = x->v[i];
+      if (d < 0 || d >= x->n() || out[d] >= 0) return std::nullopt;
+      out[d] = i;
+    }
+    return vector_value(std::move(out), x->dtype);
+  }
+  if (type == "DynamicStitch") {
+    const int n = op.num_inputs() / 2;
+    std::vector<IntValue> idx, data;
+    int64_t max_index = -1;
+    for (int i = 0; i < n; ++i) {
+      auto x = eval_input(op, i, depth);
+      if (!x) return std::nullopt;
+      for (int64_t e : x->v) max_index = std::max(max_index, e);
+      idx.push_back(std::move(*x));
+    }
+    for (int i = 0; i < n; ++i) {
+      auto x = eval_input(op, n + i, depth);
+      if (!x) return std::nullopt;
+      data.push_back(std::move(*x));
+    }
+    // Only the common case: every data slice is a scalar.
+    IntValue r;
+    r.dtype = data[0].dtype;
+    r.shape = {max_index + 1};
+    r.v.assign(static_cast<size_t>(max_index + 1), 0);
+    for (int i = 0; i < n; ++i) {
+      if (data[i].shape != idx[i].shape) return std::nullopt;
+      for (int64_t k = 0; k < idx[i].n(); ++k) {
+        if (idx[i].v[k] < 0) return std::nullopt;
+        r.v[idx[i].v[k]] = data[i].v[k];
+      }
+    }
+    return r;
+  }
+  if (type == "Reshape" || type == "Squeeze" || type == "ExpandDims") {
+    auto x = eval_input(op, 0, depth);
+    const PartialShape s = t.shape();
+    if (!x || !s.fully_defined() || s.num_elements() != x->n()) return std::nullopt;
+    x->shape.assign(s.dims().begin(), s.dims().end());
+    return x;
+  }
+  if (type == "Slice") {
+    auto x = eval_input(op, 0, depth), b = eval_input(op, 1, depth), sz = eval_input(op, 2, depth);
+    if (!x || !b || !sz || x->shape.empty() || x->shape.size() > 2 ||
+        b->n() != static_cast<int64_t>(x->shape.size()) || sz->n() != b->n())
+      return std::nullopt;
+    const size_t rank = x->shape.size();
+    std::vector<int64_t> size(rank);
+    for (size_t d = 0; d < rank; ++d) {
+      size[d] = sz->v[d] < 0 ? x->shape[d] - b->v[d] : sz->v[d];
+      if (b->v[d] < 0 || size[d] < 0 || b->v[d] + size[d] > x->shape[d]) return std::nullopt;
+    }
+    IntValue r;
+    r.dtype = x->dtype;
+    r.shape = size;
+    const int64_t cols = rank == 2 ? x->shape[1] : 1;
+    const int64_t rows = size[0], ncols = rank == 2 ? size[1] : 1;
+    const int64_t c0 = rank == 2 ? b->v[1] : 0;
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t j = 0; j < ncols; ++j) r.v.push_back(x->v[(b->v[0] + i) * cols + c0 + j]);
+    return r;
+  }
+  return std::nullopt;
+}
+
+Tensor to_tensor(const IntValue& x) {
+  Tensor out(x.dtype, x.shape);
+  for (int64_t i = 0; i < x.n(); ++i) {
+    if (x.dtype == DataType::kInt64)
+      out.data<int64_t>()[i] = x.v[i];
+    else
+      out.data<int32_t>()[i] = static_cast<int32_t>(x.v[i]);
+  }
+  return out;
+}
+
+// The value of input i when its subgraph evaluates (ShapeContext's own folding first).
+std::optional<std::vector<int64_t>> eval_ints(const ShapeContext& c, int i) {
+  if (auto v = c.input_ints(i)) return v;
+  if (auto x = eval_int(c.input(i), 0)) return x->v;
+  return std::nullopt;
+}
+
+// ShapeContext::fail for shape functions that read input values: TF's refiner then appends
+// " and with computed input tensors: input[i] = <v0 v1>, ..." for each requested input whose
+// value it computed.
+[[noreturn]] void fail_computed(const ShapeContext& c, std::string_view detail,
+                                const std::vector<int>& requested) {
+  std::string computed;
+  for (int i : requested) {
+    auto v = eval_ints(c, i);
+    if (!v) continue;
+    if (!computed.empty()) computed += ", ";
+    computed += fmt::format("input[{}] = <{}>", i, fmt::join(*v, " "));
+  }
+  if (computed.empty()) c.fail(detail);
+  std::string shapes;
+  for (int k = 0; k < c.num_inputs(); ++k) {
+    if (k) shapes += ", ";
+    shapes += shape_text(c.input_shape(k));
+  }
+  throw Error(Code::kInvalidArgument,
+              fmt::format("{} for '{}' (op: '{}') with input shapes: {} and with computed input "
+                          "tensors: {}.",
+                          detail, c.op_name(), c.type(), shapes, computed));
+}
+
+// TF's ConstantPartialShape: a 1-D int tensor read as a shape, as far as it is known.
+PartialShape partial_shape_of(const Output& t, int depth) {
+  const PartialShape ts = t.shape();
+  if (ts.known_rank() && ts.rank() == 0) {
+    // A scalar -1 means an unknown rank; any other scalar is not a shape.
+    return PartialShape::unknown();
+  }
+  if (auto x = eval_int(t, 0)) {
+    PartialShape::Dims d;
+    for (int64_t e : x->v) d.push_back(e < 0 ? -1 : e);
+    return PartialShape(std::move(d));
+  }
+  const Operation op = t.op();
+  const std::string_view type = op.type();
+  if (type == "Shape") return op.input(0).shape();
+  if (type == "ShapeN") return op.input(t.index()).shape();
+  if (type == "Pack" && depth < kMaxEvalDepth) {
+    PartialShape::Dims d;
+    for (int k = 0; k < op.num_inputs(); ++k) {
+      auto v = eval_int(op.input(k), 0);
+      d.push_back(v && v->n() == 1 && v->v[0] >= 0 ? v->v[0] : -1);
+    }
+    return PartialShape(std::move(d));
+  }
+  if (type == "ConcatV2" && depth < kMaxEvalDepth) {
+    PartialShape::Dims d;
+    bool ok = true;
+    for (int k = 0; ok && k + 1 < op.num_inputs(); ++k) {
+      const PartialShape p = partial_shape_of(op.input(k), depth + 1);
+      ok = p.known_rank();
+      for (int64_t e : p.dims()) d.push_back(e);
+    }
+    if (ok) return PartialShape(std::move(d));
+  }
+  if (ts.known_rank() && ts.rank() == 1 && ts.dim(0) >= 0)
+    return PartialShape::unknown_of_rank(static_cast<int>(ts.dim(0)));
+  return PartialShape::unknown();
+}
+
+// input_as_shape with TF's constant folding of the shape subgraph.
+PartialShape eval_as_shape(const ShapeContext& c, int i) {
+  const PartialShape given = c.input_as_shape(i);
+  if (given.fully_defined()) return given;
+  const PartialShape folded = partial_shape_of(c.input(i), 0);
+  if (!folded.known_rank()) return given;
+  if (!given.known_rank()) return folded;
+  if (given.rank() != folded.rank()) return given;
+  PartialShape::Dims d = given.dims();
+  for (int k = 0; k < given.rank(); ++k)
+    if (d[k] < 0) d[k] = folded.dim(k);
+  return PartialShape(std::move(d));
+}
+
 void unpack_shape(ShapeContext& c) {
   const PartialShape s = c.input_shape(0);
   const int64_t num = c.attr_int("num", 0);
@@ -127,8 +548,8 @@ void slice_shape(ShapeContext& c) {
   if (ndims >= 0 && in.known_rank() && in.rank() != ndims)
     c.fail(fmt::format("Shape must be rank {} but is rank {}", ndims, in.rank()));
   if (ndims < 0) ndims = in.rank();
-  auto sizes = c.input_ints(2);
-  auto begins = c.input_ints(1);
+  auto sizes = eval_ints(c, 2);
+  auto begins = eval_ints(c, 1);
   if (!sizes) {
     c.set_output(0, t, ndims < 0 ? PartialShape::unknown()
                                  : PartialShape::unknown_of_rank(static_cast<int>(ndims)));
@@ -200,15 +621,15 @@ void concat_v2_shape(ShapeContext& c) {
 void fill_shape(ShapeContext& c) {
   (void)c.with_rank(c.input_shape(0), 1);
   (void)c.with_rank(c.input_shape(1), 0);
-  if (auto v = c.input_ints(0))
+  if (auto v = eval_ints(c, 0))
     for (int64_t x : *v)
       if (x < 0) c.fail("Fill dimensions must be >= 0");
-  c.set_output(0, c.input_dtype(1), c.input_as_shape(0));
+  c.set_output(0, c.input_dtype(1), eval_as_shape(c, 0));
 }
 
 void reshape_shape(ShapeContext& c) {
   const PartialShape in = c.input_shape(0);
-  PartialShape out = c.input_as_shape(1);
+  PartialShape out = eval_as_shape(c, 1);
   const DataType t = c.input_dtype(0);
   if (!out.known_rank() || !in.known_rank()) {
     c.set_output(0, t, out);
@@ -330,7 +751,7 @@ void transpose_shape(ShapeContext& c) {
   const PartialShape in = c.input_shape(0);
   const PartialShape perm_shape = c.input_shape(1);
   const DataType t = c.input_dtype(0);
-  auto perm = c.input_ints(1);
+  auto perm = eval_ints(c, 1);
   const int64_t perm_elems = perm_shape.num_elements();
   if (!in.known_rank() && perm_elems < 0 && !perm) {
     c.set_output(0, t, PartialShape::unknown());
@@ -365,7 +786,7 @@ void transpose_shape(ShapeContext& c) {
 
 void tile_shape(ShapeContext& c) {
   PartialShape in = c.input_shape(0);
-  PartialShape mult = c.input_as_shape(1);
+  PartialShape mult = eval_as_shape(c, 1);
   const DataType t = c.input_dtype(0);
   if (in.known_rank()) {
     mult = c.with_rank(mult, in.rank());
@@ -506,6 +927,136 @@ void broadcast_gradient_args_shape(ShapeContext& c) {
   c.set_output(1, t, PartialShape({-1}));
 }
 
+
+// TF's DynamicStitchShapeFunction: [max(indices) + 1] + data[i].shape[rank(indices[i]):] when
+// every indices tensor is known (its first dimension unknown otherwise).
+void dynamic_stitch_shape(ShapeContext& c) {
+  const int n = static_cast<int>(c.attr_int("N", c.num_inputs() / 2));
+  if (n < 1 || c.num_inputs() != 2 * n) c.fail("DynamicStitch needs N >= 1 indices and data");
+  std::vector<int> requested(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) requested[i] = i;
+  bool all_constant = true;
+  int64_t max_index = 0;
+  PartialShape extra = PartialShape::unknown();
+  for (int i = 0; i < n; ++i) {
+    auto idx = eval_ints(c, i);
+    if (!idx) all_constant = false;
+    const PartialShape is = c.input_shape(i);
+    const PartialShape ds = c.input_shape(n + i);
+    if (!is.known_rank()) continue;
+    PartialShape rest = PartialShape::unknown();
+    if (ds.known_rank()) {
+      if (ds.rank() < is.rank())
+        fail_computed(c, fmt::format("Shape must be at least rank {} but is rank {}", is.rank(),
+                                     ds.rank()),
+                      requested);
+      for (int k = 0; k < is.rank(); ++k) {
+        const int64_t a = ds.dim(k), b = is.dim(k);
+        if (a >= 0 && b >= 0 && a != b)
+          fail_computed(c, fmt::format("Dimensions must be equal, but are {} and {}", a, b),
+                        requested);
+      }
+      rest = sub_shape(ds, is.rank(), ds.rank());
+    }
+    if (extra.known_rank() && rest.known_rank()) {
+      if (extra.rank() != rest.rank())
+        fail_computed(c, fmt::format("Shapes must be equal rank, but are {} and {}",
+                                     extra.rank(), rest.rank()),
+                      requested);
+      for (int k = 0; k < rest.rank(); ++k)
+        if (extra.dim(k) >= 0 && rest.dim(k) >= 0 && extra.dim(k) != rest.dim(k))
+          fail_computed(c,
+                        fmt::format("Dimension {} in both shapes must be equal, but are {} and "
+                                    "{}. Shapes are {} and {}.",
+                                    k, extra.dim(k), rest.dim(k), shape_text(extra),
+                                    shape_text(rest)),
+                        requested);
+    }
+    extra = c.merge(extra, rest);
+    if (idx)
+      for (int64_t v : *idx) max_index = std::max(max_index, v);
+  }
+  const DataType t = c.input_dtype(n);
+  c.set_output(0, t, concat_shapes({PartialShape({all_constant ? max_index + 1 : -1}), extra}));
+}
+
+void list_diff_shape(ShapeContext& c) {
+  (void)c.with_rank(c.input_shape(0), 1);
+  (void)c.with_rank(c.input_shape(1), 1);
+  c.set_output(0, c.input_dtype(0), PartialShape({-1}));
+  c.set_output(1, c.attr_type("out_idx", DataType::kInt32), PartialShape({-1}));
+}
+
+// TF 1.15's SplitV shape function.
+void split_v_shape(ShapeContext& c) {
+  const PartialShape in = c.input_shape(0);
+  const DataType t = c.input_dtype(0);
+  const int num = static_cast<int>(c.attr_int("num_split", 1));
+  (void)c.with_rank(c.input_shape(2), 0);
+  const int rank = in.rank();
+  // MakeDimForScalarInputWithNegativeIndexing(2, rank).
+  int64_t split_dim = -1;
+  if (auto v = eval_ints(c, 2); v && v->size() == 1) {
+    int64_t val = (*v)[0];
+    const auto out_of_range = [&] {
+      fail_computed(c, fmt::format("Dimension size, given by scalar input {} must be in range [-{}, {})",
+                                   val, rank, rank),
+                    {1, 2});
+    };
+    if (val < 0) {
+      if (rank >= 0) {
+        if (val + rank < 0) out_of_range();
+        split_dim = val + rank;
+      }
+    } else {
+      if (rank > 0 && val >= rank) out_of_range();
+      split_dim = val;
+    }
+  }
+  if (!in.known_rank()) {
+    for (int i = 0; i < num; ++i) c.set_output(i, t, PartialShape::unknown());
+    return;
+  }
+  if (rank == 0) fail_computed(c, "Can't split scalars", {2});
+  auto sizes = eval_ints(c, 1);
+  if (!sizes || split_dim < 0) {
+    for (int i = 0; i < num; ++i) {
+      if (split_dim < 0) {
+        c.set_output(i, t, PartialShape::unknown_of_rank(rank));
+      } else {
+        PartialShape::Dims d = in.dims();
+        d[split_dim] = -1;
+        c.set_output(i, t, PartialShape(std::move(d)));
+      }
+    }
+    return;
+  }
+  if (static_cast<int>(sizes->size()) != num)
+    fail_computed(c, "Length of size_splits should be equal to num_outputs", {1, 2});
+  int64_t total = 0;
+  bool has_neg_one = false;
+  for (int64_t sz : *sizes) {
+    if (sz == -1) {
+      if (has_neg_one) fail_computed(c, "size_splits can only have one -1", {1, 2});
+      has_neg_one = true;
+    } else {
+      total += sz;
+    }
+  }
+  const int64_t dim = in.dim(static_cast<int>(split_dim));
+  for (int i = 0; i < num; ++i) {
+    int64_t sz = (*sizes)[i];
+    if (sz == -1 && dim >= 0) sz = dim - total;
+    PartialShape::Dims d = in.dims();
+    d[split_dim] = sz < 0 ? -1 : sz;
+    c.set_output(i, t, PartialShape(std::move(d)));
+  }
+  if (dim >= 0 && (has_neg_one ? total > dim : total != dim))
+    fail_computed(c,
+                  fmt::format("can't split axis of size {} into pieces of size [{}]", dim,
+                              fmt::join(*sizes, ",")),
+                  {1, 2});
+}
 }  // namespace
 
 void register_array_ops() {
@@ -529,6 +1080,9 @@ void register_array_ops() {
   register_op({"OneHot", &one_hot_shape});
   register_op({"Range", &range_shape});
   register_op({"BroadcastGradientArgs", &broadcast_gradient_args_shape});
+  register_op({"DynamicStitch", &dynamic_stitch_shape});
+  register_op({"ListDiff", &list_diff_shape});
+  register_op({"SplitV", &split_v_shape});
 }
 
 }  // namespace scopeflow::internal
@@ -955,6 +1509,98 @@ std::pair<Output, Output> broadcast_gradient_args(const Scope& scope, const Inpu
   b.input(s1, "s1", base_dtype(a.dtype()));
   Operation op = b.attr("T", base_dtype(a.dtype())).finish();
   return {op.output(0), op.output(1)};
+}
+
+std::optional<Tensor> constant_value(const Output& t) {
+  if (auto v = internal::eval_int(t, 0)) return internal::to_tensor(*v);
+  if (t.valid() && t.op().type() == "Const") {
+    auto v = t.op().attr("value");
+    if (v && std::holds_alternative<Tensor>(*v)) return std::get<Tensor>(*v);
+  }
+  return std::nullopt;
+}
+
+Output dynamic_stitch(const Scope& scope, const std::vector<Input>& indices,
+                      const std::vector<Input>& data, std::string_view name) {
+  if (indices.empty() || indices.size() != data.size())
+    throw Error(Code::kInvalidArgument,
+                fmt::format("List argument 'data' to 'DynamicStitch' Op with length {} must "
+                            "match length {} of argument 'indices'.",
+                            data.size(), indices.size()));
+  OpBuilder b(scope, "DynamicStitch", name);
+  for (size_t i = 0; i < indices.size(); ++i) {
+    Output t = b.input(indices[i], "indices_" + std::to_string(i), DataType::kInt32);
+    if (base_dtype(t.dtype()) != DataType::kInt32)
+      throw Error(Code::kTypeMismatch,
+                  fmt::format("Input 'indices' of 'DynamicStitch' Op has type {} that does not "
+                              "match expected type of int32.",
+                              dtype_name(base_dtype(t.dtype()))));
+  }
+  DataType t = DataType::kInvalid;
+  for (const Input& d : data)
+    if (d.is_tensor()) {
+      t = base_dtype(d.tensor().dtype());
+      break;
+    }
+  for (size_t i = 0; i < data.size(); ++i) {
+    std::optional<DataType> want;
+    if (t != DataType::kInvalid) want = t;
+    Output x = b.input(data[i], "data_" + std::to_string(i), want);
+    if (t == DataType::kInvalid) t = base_dtype(x.dtype());
+    if (base_dtype(x.dtype()) != t)
+      throw Error(Code::kTypeMismatch,
+                  fmt::format("Tensors in list passed to 'data' of 'DynamicStitch' Op have "
+                              "types that don't all match."));
+  }
+  return b.attr("N", static_cast<int64_t>(indices.size())).attr("T", t).finish().output(0);
+}
+
+std::pair<Output, Output> setdiff1d(const Scope& scope, const Input& x, const Input& y,
+                                    DataType index_dtype, std::string_view name) {
+  if (index_dtype != DataType::kInt32 && index_dtype != DataType::kInt64)
+    throw Error(Code::kTypeMismatch,
+                fmt::format("Value passed to parameter 'out_idx' has DataType {} not in list of "
+                            "allowed values: int32, int64",
+                            dtype_name(index_dtype)));
+  OpBuilder b(scope, "ListDiff", name);
+  Output xx = b.input(x, "x");
+  Output yy = b.input(y, "y", base_dtype(xx.dtype()));
+  if (base_dtype(yy.dtype()) != base_dtype(xx.dtype()))
+    throw Error(Code::kTypeMismatch,
+                fmt::format("Input 'y' of 'ListDiff' Op has type {} that does not match type {} "
+                            "of argument 'x'.",
+                            dtype_name(base_dtype(yy.dtype())), dtype_name(base_dtype(xx.dtype()))));
+  Operation op = b.attr("T", base_dtype(xx.dtype())).attr("out_idx", index_dtype).finish();
+  return {op.output(0), op.output(1)};
+}
+
+std::vector<Output> split_v(const Scope& scope, const Input& value, const Input& size_splits,
+                            const Input& axis, int64_t num_split, std::string_view name) {
+  // array_ops.split: size_splits goes through convert_to_tensor before the op's scope opens.
+  Output sizes = size_splits.is_tensor() ? size_splits.tensor()
+                                         : convert_to_tensor(scope, size_splits, "Const");
+  if (num_split < 0) {
+    const PartialShape ss = sizes.shape();
+    if (!ss.known_rank() || ss.rank() != 1 || ss.dim(0) < 0)
+      throw Error(Code::kInvalidArgument,
+                  fmt::format("Cannot infer num from shape {}", ss.to_string()));
+    num_split = ss.dim(0);
+  }
+  OpBuilder b(scope, "SplitV", name.empty() ? std::string_view("split") : name);
+  Output v = b.input(value, "value");
+  b.add(sizes);
+  b.input(axis, "split_dim", DataType::kInt32);
+  return b.attr("num_split", num_split)
+      .attr("T", base_dtype(v.dtype()))
+      .attr("Tlen", base_dtype(sizes.dtype()))
+      .finish()
+      .outputs();
+}
+
+Output invert_permutation(const Scope& scope, const Input& x, std::string_view name) {
+  OpBuilder b(scope, "InvertPermutation", name);
+  Output p = index_input(b, x, "x");
+  return b.attr("T", base_dtype(p.dtype())).finish().output(0);
 }
 
 }  // namespace scopeflow::ops

@@ -112,6 +112,8 @@ void register_math_ops() {
   register_op({"Select", &select_shape});
   register_op({"Cast", &cast_shape});
   register_op({"AddN", &add_n_shape});
+  register_op({"Cumsum", &unchanged_shape});
+  register_op({"Cumprod", &unchanged_shape});
 }
 
 }  // namespace internal
@@ -294,6 +296,8 @@ Output select(const Scope& s, const Input& condition, const Input& t, const Inpu
 }
 
 Output cast(const Scope& s, const Input& x, DataType dtype, std::string_view name) {
+  // math_ops.cast returns a tensor of the right type before opening its name scope.
+  if (x.is_tensor() && base_dtype(x.tensor().dtype()) == base_dtype(dtype)) return x.tensor();
   OpBuilder b(s, "Cast", name);
   const Output xo = b.input(x, "x");
   const DataType src = base_dtype(xo.dtype()), dst = base_dtype(dtype);
@@ -318,6 +322,40 @@ Output add_n(const Scope& s, const std::vector<Input>& inputs, std::string_view 
       throw Error(Code::kTypeMismatch, list_types_mismatch("inputs", "AddN", values));
   for (const Output& v : values) b.add(v);
   return b.attr("N", static_cast<int64_t>(values.size())).attr("T", t).finish().output(0);
+}
+
+namespace {
+Output scan(const Scope& s, std::string_view type, const Input& x, const Input& axis,
+            bool exclusive, bool reverse, std::string_view name) {
+  // math_ops.cumsum/cumprod: name_scope(name, type), x converted as `x`, then the op (its
+  // literal axis converted inside the same scope as `axis`).
+  OpBuilder b(s, type, name);
+  const Output xo = b.input(x, "x");
+  const Output a = axis.is_tensor() || axis.value().dtype() == DataType::kInt64
+                       ? b.input(axis, "axis")
+                       : b.input(axis, "axis", DataType::kInt32);
+  const DataType at = base_dtype(a.dtype());
+  if (at != DataType::kInt32 && at != DataType::kInt64)
+    throw Error(Code::kTypeMismatch,
+                fmt::format("Value passed to parameter 'axis' has DataType {} not in list of "
+                            "allowed values: int32, int64",
+                            dtype_name(at)));
+  return b.attr("exclusive", exclusive)
+      .attr("reverse", reverse)
+      .attr("T", base_dtype(xo.dtype()))
+      .attr("Tidx", at)
+      .finish()
+      .output(0);
+}
+}  // namespace
+
+Output cumsum(const Scope& s, const Input& x, const Input& axis, bool exclusive, bool reverse,
+              std::string_view name) {
+  return scan(s, "Cumsum", x, axis, exclusive, reverse, name);
+}
+Output cumprod(const Scope& s, const Input& x, const Input& axis, bool exclusive, bool reverse,
+               std::string_view name) {
+  return scan(s, "Cumprod", x, axis, exclusive, reverse, name);
 }
 
 }  // namespace ops

@@ -36,6 +36,9 @@ void ensure_builtin_ops() {
     internal::register_control_flow_ops();
     internal::register_training_ops();
     internal::register_gradient_support_ops();
+    internal::register_io_ops();
+    internal::register_summary_ops();
+    internal::register_logging_ops();
   });
 }
 

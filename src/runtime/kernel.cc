@@ -38,6 +38,9 @@ void ensure_builtin_kernels() {
     internal::register_control_flow_kernels();
     internal::register_training_kernels();
     internal::register_gradient_support_kernels();
+    internal::register_io_kernels();
+    internal::register_summary_kernels();
+    internal::register_logging_kernels();
   });
 }
 

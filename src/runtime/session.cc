@@ -358,7 +358,11 @@ Plan& Session::plan_for(std::span<const Feed> feeds, std::span<const Output> fet
     plan->nodes[p].rel_end = static_cast<uint32_t>(plan->releases.size());
   }
   plan->node_dead.assign(plan->nodes.size(), 0);
-  plan->ref_scratch.resize(32);
+  // One scratch value per input of the widest node: a step keeps pointers into it while it
+  // fills a node's inputs, so it must never grow then.
+  size_t widest = 0;
+  for (const Plan::Node& node : plan->nodes) widest = std::max<size_t>(widest, node.in_end - node.in_begin);
+  plan->ref_scratch.resize(std::max<size_t>(widest, 1));
   plan->ctx.session_ = state_.get();
   plan->ctx.device_ = &internal::thread_pool_device();
   plans_.push_back(std::move(plan));
@@ -422,7 +426,6 @@ std::vector<Tensor> Session::run(std::span<const Feed> feeds, std::span<const Ou
                           fmt::format("Attempting to use uninitialized value {}",
                                       v->ref_owner.name()),
                           std::string(node.op.name()));
-          if (scratch == plan.ref_scratch.size()) plan.ref_scratch.resize(scratch * 2);
           Value& s = plan.ref_scratch[scratch++];
           s.tensor = *v->ref;
           v = &s;

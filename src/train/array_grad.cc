@@ -420,8 +420,8 @@ Output floor_mod(const Scope& s, const Output& x, const Output& y) {
   return b.attr("T", base_dtype(xx.dtype())).finish().output(0);
 }
 
-// TF 1.15's _ConcatGradHelper for a dense gradient (the ConcatOffset + Slice version; the
-// Split version TF uses past 16 inputs is not built).
+// TF 1.15's _ConcatGradHelper for a dense gradient: ConcatOffset + Slice per input, or past 16
+// inputs stack/Slice/Squeeze of the sizes and one SplitV.
 std::vector<Output> concat_v2_grad(const Scope& s, Operation op, std::span<const Output> g) {
   const int n = op.num_inputs() - 1;
   if (n == 1) return {g[0], Output()};
@@ -450,6 +450,24 @@ std::vector<Output> concat_v2_grad(const Scope& s, Operation op, std::span<const
                        .attr("out_type", DataType::kInt32)
                        .finish();
     sizes = sn.outputs();
+  }
+  if (n > 16) {
+    // sizes = squeeze(slice(stack(sizes, axis=1), [non_neg_concat_dim, 0], [1, -1])), then
+    // split(grad, sizes, non_neg_concat_dim): a SplitV named "split".
+    std::vector<Input> parts(sizes.begin(), sizes.end());
+    Output stacked = ops::stack(s, parts, 1);
+    Scope ss = s.name_scope("Slice");
+    // The list [tensor, 0] is auto-packed inside the op's scope: `Slice/begin/1`, `Slice/begin`.
+    Output begin = ops::stack(ss, {non_neg, Input(0)}, 0, "begin");
+    Output size = ops::constant(ss, Tensor::vector<int32_t>({1, -1}), "size");
+    const Output slice_in[] = {stacked, begin, size};
+    const Attr slice_attrs[] = {{"T", DataType::kInt32}, {"Index", DataType::kInt32}};
+    Output sliced =
+        ops::create(ss, "Slice", ss.name_scope_string(), slice_in, slice_attrs).output(0);
+    Output squeezed = ops::squeeze(s, sliced);
+    out = ops::split_v(s, g[0], squeezed, non_neg, n);
+    out.emplace_back();
+    return out;
   }
   ops::OpBuilder cb(s, "ConcatOffset", "");
   cb.add(non_neg);

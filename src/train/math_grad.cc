@@ -6,20 +6,21 @@
 //   float32/int32 only, as TF) `Mul`, `Mul_1`. Otherwise: Shape, Shape_1,
 //   BroadcastGradientArgs, then Sum/Reshape per input. TF 1.4 (the packt golden graph) always
 //   took the broadcasting path; shapes fold to Consts as array_ops.shape(optimize=True) does.
-// - Sum: TF's reduce-all fast path (Reshape of `[1]*rank`, Tile by a Const or a Shape), and for
-//   a fully known input shape with constant axes the statically computed kept-dims/tile
-//   multiples (Reshape/shape, Tile/multiples Consts). Any other Sum/Mean/Max/Min needs TF's
-//   reduced_shape (DynamicStitch, not an op here) and throws kUnimplemented.
-// - Max/Min: TF builds reduced_shape with DynamicStitch; here the kept-dims shape is a Const
-//   (`Const`) computed statically, so those node names differ from TF's.
+// - Sum/Mean: _SumGrad's three paths (reduce-all fast path; fully known shape with constant
+//   axes through the graph-level reduced_shape cache; reduced_shape with DynamicStitch
+//   otherwise); Max/Min: _MinOrMaxGrad, always through reduced_shape; Prod: _ProdGrad
+//   (ListDiff, Cumprod, InvertPermutation, with its index ops on "/device:CPU:0").
 // - Sqrt, Rsqrt and Reciprocal use the SqrtGrad/RsqrtGrad/ReciprocalGrad ops, which this file
 //   registers (op + CPU kernel) until math_ops.cc / math_kernels.cc provide them.
 #include <fmt/format.h>
 
 #include <cmath>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "scopeflow/base/error.h"
@@ -288,28 +289,127 @@ Out add_n_grad(const Scope&, Operation op, Grads g) {
 
 // ---- Reductions ----
 
-// The constant axes of a reduction, normalized to [0, rank), or nullopt.
-std::optional<std::vector<int64_t>> const_axes(const Output& axes_t, int rank) {
-  const Output ins[] = {axes_t};
-  ShapeContext c("", "", ins, {});
-  auto v = c.input_ints(0);
-  if (!v) return std::nullopt;
-  for (int64_t& a : *v)
-    if (a < 0) a += rank;
+// tensor_util.constant_value as TF 1.15 defines it: only subgraphs of Const, Shape, Size,
+// Rank, Range, Cast, ConcatV2, Pack, Fill, Identity and StopGradient are folded.
+bool tf_constant_foldable(const Output& t, int depth = 0) {
+  if (depth > 32) return false;
+  const Operation op = t.op();
+  const std::string_view type = op.type();
+  if (type == "Const") return true;
+  if (type == "Shape" || type == "Size" || type == "Rank") return true;
+  if (type != "Range" && type != "Cast" && type != "ConcatV2" && type != "Pack" &&
+      type != "Fill" && type != "Identity" && type != "StopGradient")
+    return false;
+  for (int i = 0; i < op.num_inputs(); ++i)
+    if (!tf_constant_foldable(op.input(i), depth + 1)) return false;
+  return true;
+}
+
+std::optional<Tensor> tf_constant_value(const Output& t) {
+  if (!tf_constant_foldable(t)) return std::nullopt;
+  return ops::constant_value(t);
+}
+
+std::vector<int64_t> int_values(const Tensor& t) {
+  std::vector<int64_t> v(static_cast<size_t>(t.num_elements()));
+  for (int64_t i = 0; i < t.num_elements(); ++i) v[i] = static_cast<int64_t>(t.as_double(i));
   return v;
 }
 
-// _SumGrad's result for reduction op `op` (Sum or Mean).
+Tensor int_vector(const std::vector<int64_t>& v, DataType t) {
+  Tensor out(t, {static_cast<int64_t>(v.size())});
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (t == DataType::kInt64)
+      out.data<int64_t>()[i] = v[i];
+    else
+      out.data<int32_t>()[i] = static_cast<int32_t>(v[i]);
+  }
+  return out;
+}
+
+// Python's `x % y` on tensors: FloorMod named "mod".
+Output floor_mod(const Scope& s, const Output& x, const Output& y) {
+  Scope os = s.name_scope("mod");
+  const Output ins[] = {x, y};
+  const Attr attrs[] = {{"T", dt(x)}};
+  return ops::create(os, "FloorMod", os.name_scope_string(), ins, attrs).output(0);
+}
+
+// math_ops.cast(<Python tuple>, int32): name_scope "Cast", the tuple converted as `Cast/x`
+// (an empty tuple converts to float32) and a Cast op named after the scope when needed.
+Output cast_literal_to_int32(const Scope& s, const Tensor& value) {
+  Scope cs = s.name_scope("Cast");
+  Output x = ops::constant(cs, value, "x");
+  if (value.dtype() == DataType::kInt32) return x;
+  const Output ins[] = {x};
+  const Attr attrs[] = {
+      {"SrcT", value.dtype()}, {"DstT", DataType::kInt32}, {"Truncate", false}};
+  return ops::create(cs, "Cast", cs.name_scope_string(), ins, attrs).output(0);
+}
+
+// TF 1.15's math_ops.reduced_shape once its arguments are int32 tensors:
+//   input_rank = size(input_shape); axes = (axes + input_rank) % input_rank
+//   dynamic_stitch([range(input_rank), axes], [input_shape, fill(shape(axes), 1)])
+// Ops: Size, add, mod, Shape, range/start, range/delta, range, Fill/value, Fill,
+// DynamicStitch (Size and Shape are Consts when their input shapes are known).
+Output reduced_shape_of_int32(const Scope& s, const Output& input_shape, const Output& axes_in) {
+  Output input_rank = ops::size(s, input_shape);
+  Output sum = ops::operator_add(s, axes_in, input_rank);
+  Output axes = floor_mod(s, sum, input_rank);
+  Output axes_shape = ops::shape(s, axes);
+  Output r = ops::range(s, 0, input_rank);
+  Output ones = ops::fill(s, axes_shape, 1);
+  return ops::dynamic_stitch(s, {r, axes}, {input_shape, ones});
+}
+
+// math_ops.reduced_shape(input_shape, axes) for tensors (cast(x, int32) is x for int32).
+Output reduced_shape(const Scope& s, const Output& input_shape, const Output& axes) {
+  Output in = ops::cast(s, input_shape, DataType::kInt32);
+  Output ax = ops::cast(s, axes, DataType::kInt32);
+  return reduced_shape_of_int32(s, in, ax);
+}
+
+// _safe_shape_div(x, y) = x // maximum(y, 1): Maximum/y, Maximum, floordiv.
+Output safe_shape_div(const Scope& s, const Input& x, const Output& y) {
+  Output m = ops::maximum(s, y, 1);
+  return ops::floor_div(s, x, m, "floordiv");
+}
+
+// TF's graph._reduced_shape_cache: the (input shape, axes) pairs whose reduced_shape and
+// tile scaling _SumGrad already evaluated in a graph. TF builds the reduced_shape ops only on
+// the first gradient of a given pair in a graph; later ones just reshape and tile. Keyed by
+// the graph's never-reused id; entries are a few integers per (shape, axes) pair.
+// TF's graph._reduced_shape_cache: which (input shape, axes) pairs already had their
+// reduced_shape ops built in this graph.
+struct ReducedShapeKeys {
+  std::mutex mu;
+  std::unordered_set<std::string> seen;
+  // True the first time `key` is seen.
+  bool first_use(const std::string& key) {
+    std::lock_guard<std::mutex> lock(mu);
+    return seen.insert(key).second;
+  }
+};
+
+// _SumGrad's result for reduction op `op` (Sum or Mean), TF 1.15 graph mode:
+// - axes == range(rank) (the same 1-D vector): Reshape to [1]*rank (`Reshape/shape`), Tile by a
+//   Const of the input shape (`Const`) or by `Shape`;
+// - input shape fully defined, other constant axes: on the graph's first gradient of that
+//   (shape, axes) pair, reduced_shape and _safe_shape_div on the Python tuples (Cast/x,
+//   Cast_1/x, Size, add, mod, Shape, range, Fill, DynamicStitch, Maximum/x, Maximum/y,
+//   Maximum, floordiv/x, floordiv: evaluated by TF, left in the graph); then Reshape and Tile
+//   by Consts (`Reshape/shape`, `Tile/multiples`);
+// - otherwise Shape, then (colocated with it) reduced_shape and _safe_shape_div, Reshape, Tile.
 Output sum_grad_value(const Scope& s, Operation op, const Output& grad_in) {
   Output input = op.input(0);
   const PartialShape in_shape = input.shape();
   Output grad = grad_in;
   if (in_shape.known_rank()) {
-    const int rank = in_shape.rank();
-    if (auto axes = const_axes(op.input(1), rank)) {
-      bool all = static_cast<int>(axes->size()) == rank;
-      for (size_t i = 0; all && i < axes->size(); ++i)
-        all = (*axes)[i] == static_cast<int64_t>(i);
+    if (auto axes_t = tf_constant_value(op.input(1))) {
+      const int rank = in_shape.rank();
+      const std::vector<int64_t> axes = int_values(*axes_t);
+      bool all = axes_t->shape().size() == 1 && static_cast<int>(axes.size()) == rank;
+      for (size_t i = 0; all && i < axes.size(); ++i) all = axes[i] == static_cast<int64_t>(i);
       if (all) {
         std::vector<int64_t> ones(static_cast<size_t>(rank), 1);
         grad = ops::reshape(s, grad, Tensor(int32_vector(ones)));
@@ -321,20 +421,39 @@ Output sum_grad_value(const Scope& s, Operation op, const Output& grad_in) {
         return ops::tile(s, grad, input_shape);
       }
       if (in_shape.fully_defined()) {
-        // reduced_shape and _safe_shape_div evaluated statically.
-        std::vector<int64_t> kept = dims_of(in_shape), tile(static_cast<size_t>(rank), 1);
-        for (int64_t a : *axes) kept[static_cast<size_t>(a)] = 1;
-        for (size_t i = 0; i < kept.size(); ++i)
-          tile[i] = in_shape.dims()[i] / std::max<int64_t>(kept[i], 1);
+        const std::vector<int64_t> dims = dims_of(in_shape);
+        std::vector<int64_t> kept = dims, tile(dims.size(), 1);
+        for (int64_t a : axes) {
+          const int64_t k = ((a % rank) + rank) % rank;
+          kept[static_cast<size_t>(k)] = 1;
+        }
+        for (size_t i = 0; i < kept.size(); ++i) tile[i] = dims[i] / std::max<int64_t>(kept[i], 1);
+        const std::string key = fmt::format("{}|{}:{}", fmt::join(dims, ","),
+                                            dtype_name(axes_t->dtype()), fmt::join(axes, ","));
+        if (s.graph().extension<ReducedShapeKeys>("train/reduced_shape_cache").first_use(key)) {
+          // tuple(axes.reshape(-1)) keeps the Const's dtype; () converts to float32.
+          Tensor axes_lit = axes.empty() ? Tensor(DataType::kFloat, {0})
+                                         : int_vector(axes, axes_t->dtype());
+          Output shape_in = cast_literal_to_int32(s, Tensor(int32_vector(dims)));
+          Output axes_in = cast_literal_to_int32(s, axes_lit);
+          (void)reduced_shape_of_int32(s, shape_in, axes_in);
+          Output m = ops::maximum(s, Tensor(int32_vector(kept)), 1);
+          (void)ops::floor_div(s, Tensor(int32_vector(dims)), m, "floordiv");
+        }
         grad = ops::reshape(s, grad, Tensor(int32_vector(kept)));
         return ops::tile(s, grad, Tensor(int32_vector(tile)));
       }
     }
   }
-  throw Error(Code::kUnimplemented,
-              fmt::format("Gradient of {} '{}' needs a statically known input shape and axes "
-                          "(TF's reduced_shape uses DynamicStitch)",
-                          op.type(), op.name()));
+  Output input_shape = ops::shape(s, input);
+  Output kept, tile_scaling;
+  {
+    Scope cs = s.colocate_with(input_shape.op());
+    kept = reduced_shape(cs, input_shape, op.input(1));
+    tile_scaling = safe_shape_div(cs, input_shape, kept);
+  }
+  grad = ops::reshape(s, grad, kept);
+  return ops::tile(s, grad, tile_scaling);
 }
 
 Out sum_grad(const Scope& s, Operation op, Grads g) {
@@ -353,8 +472,7 @@ Out mean_grad(const Scope& s, Operation op, Grads g) {
     Output os = ops::shape(s, op.output(0));
     Output pi = ops::reduce_prod(s, is);
     Output po = ops::reduce_prod(s, os);
-    Output mx = ops::maximum(s, po, 1);
-    factor = ops::floor_div(s, pi, mx, "floordiv");
+    factor = safe_shape_div(s, pi, po);
   }
   // math_ops.truediv(sum_grad, cast(factor, dtype)).
   Output cf = ops::cast(s, factor, dt(sum_grad));
@@ -364,36 +482,86 @@ Out mean_grad(const Scope& s, Operation op, Grads g) {
   return {ops::create(ts, "RealDiv", ts.name_scope_string(), ins, attrs).output(0), Output()};
 }
 
+// TF 1.15's _MinOrMaxGrad (no keep_dims shortcut in 1.15): Shape, reduced_shape, Reshape (y),
+// Reshape_1 (grad), Equal, Cast, Sum, Reshape_2, truediv, mul.
 Out min_or_max_grad(const Scope& s, Operation op, Grads g) {
-  Output input = op.input(0), grad = g[0];
-  const PartialShape in_shape = input.shape();
-  const bool keep = op.attr("keep_dims") && std::get<bool>(*op.attr("keep_dims"));
-  Output y = op.output(0);
-  Output kept_shape;
+  Output input = op.input(0);
   Output input_shape = ops::shape(s, input);
-  (void)input_shape;
-  if (!keep) {
-    std::optional<std::vector<int64_t>> axes;
-    if (in_shape.fully_defined()) axes = const_axes(op.input(1), in_shape.rank());
-    if (!axes)
-      throw Error(Code::kUnimplemented,
-                  fmt::format("Gradient of {} '{}' needs a statically known input shape and "
-                              "axes (TF's reduced_shape uses DynamicStitch)",
-                              op.type(), op.name()));
-    std::vector<int64_t> kept = dims_of(in_shape);
-    for (int64_t a : *axes) kept[static_cast<size_t>(a)] = 1;
-    kept_shape = ops::constant(s, int32_vector(kept), "Const");
-    y = ops::reshape(s, y, kept_shape);
-    grad = ops::reshape(s, grad, kept_shape);
-  } else {
-    kept_shape = ops::shape(s, y);
-  }
+  Output kept = reduced_shape(s, input_shape, op.input(1));
+  Output y = ops::reshape(s, op.output(0), kept);
+  Output grad = ops::reshape(s, g[0], kept);
   Output eq = ops::equal(s, y, input);
   Output indicators = ops::cast(s, eq, dt(grad));
-  Output num_selected =
-      ops::reshape(s, ops::reduction(s, "Sum", indicators, op.input(1)), kept_shape);
+  Output sum = ops::reduction(s, "Sum", indicators, op.input(1));
+  Output num_selected = ops::reshape(s, sum, kept);
   Output d = ops::operator_truediv(s, indicators, num_selected);
   return {ops::operator_mul(s, d, grad), Output()};
+}
+
+// reshape(t, (a, b)) with two scalar tensors: the tuple is auto-packed inside the op's scope
+// (`Reshape/shape`, a Pack), as op_def_library converts it.
+Output reshape_to_pair(const Scope& s, const Output& t, const Output& a, const Output& b) {
+  Scope rs = s.name_scope("Reshape");
+  Output shape = ops::stack(rs, {a, b}, 0, "shape");
+  const Output ins[] = {t, shape};
+  const Attr attrs[] = {{"T", dt(t)}, {"Tshape", dt(shape)}};
+  return ops::create(rs, "Reshape", rs.name_scope_string(), ins, attrs).output(0);
+}
+
+// TF 1.15's _ProdGrad: the product of everything but each entry, as the product of an
+// exclusive cumprod from the left and one from the right over the reduced dimensions packed
+// into one (no division, so zeros are fine). The index bookkeeping runs under
+// ops.device("/cpu:0") as TF places it.
+Out prod_grad(const Scope& s, Operation op, Grads g) {
+  Output x = op.input(0);
+  Output input_shape = ops::shape(s, x);
+  Output reduction_indices = ops::reshape(s, op.input(1), Tensor::vector<int32_t>({-1}));
+  Output kept = reduced_shape(s, input_shape, op.input(1));
+  Output tile_scaling = safe_shape_div(s, input_shape, kept);
+  Output grad = ops::reshape(s, g[0], kept);
+  grad = ops::tile(s, grad, tile_scaling);
+  Output perm, reduced_num, other_num;
+  {
+    Scope cpu = s.with_device("/cpu:0");
+    Output rank = ops::rank(cpu, x);
+    Output sum = ops::operator_add(cpu, reduction_indices, rank);
+    Output ri = floor_mod(cpu, sum, rank);
+    Output reduced = ops::cast(cpu, ri, DataType::kInt32);
+    Output idx = ops::range(cpu, 0, rank);
+    Output other = ops::setdiff1d(cpu, idx, reduced).first;
+    perm = ops::concat(cpu, {reduced, other}, 0);
+    reduced_num = ops::reduce_prod(cpu, ops::gather(cpu, input_shape, reduced));
+    other_num = ops::reduce_prod(cpu, ops::gather(cpu, input_shape, other));
+  }
+  Output permuted = ops::transpose(s, x, perm);
+  Output permuted_shape = ops::shape(s, permuted);
+  Output reshaped = reshape_to_pair(s, permuted, reduced_num, other_num);
+  Output left = ops::cumprod(s, reshaped, 0, /*exclusive=*/true, /*reverse=*/false);
+  Output right = ops::cumprod(s, reshaped, 0, /*exclusive=*/true, /*reverse=*/true);
+  // math_ops.conj returns real tensors unchanged.
+  Output y = ops::reshape(s, ops::operator_mul(s, left, right), permuted_shape);
+  Output inv = ops::invert_permutation(s, perm);
+  Output out = ops::operator_mul(s, grad, ops::transpose(s, y, inv));
+  return {ops::reshape(s, out, input_shape), Output()};
+}
+
+// TF 1.15's _CumsumGrad: cumsum(grad, axis, exclusive, reverse=not reverse).
+Out cumsum_grad(const Scope& s, Operation op, Grads g) {
+  const bool exclusive = runtime::attr_bool(op, "exclusive");
+  const bool reverse = runtime::attr_bool(op, "reverse");
+  return {ops::cumsum(s, g[0], op.input(1), exclusive, !reverse), Output()};
+}
+
+// TF 1.15's _CumprodGrad: cumsum(cumprod(x) * grad, reverse=not reverse) / x (as in TF, not
+// defined where x has zeros).
+Out cumprod_grad(const Scope& s, Operation op, Grads g) {
+  Output x = op.input(0), axis = op.input(1);
+  const bool exclusive = runtime::attr_bool(op, "exclusive");
+  const bool reverse = runtime::attr_bool(op, "reverse");
+  Output prod = ops::cumprod(s, x, axis, exclusive, reverse);
+  Output m = ops::operator_mul(s, prod, g[0]);
+  Output out = ops::cumsum(s, m, axis, exclusive, !reverse);
+  return {ops::operator_truediv(s, out, x), Output()};
 }
 
 // ---- Matrix products ----
@@ -529,6 +697,9 @@ void register_math_gradients() {
   register_gradient("Mean", &mean_grad);
   register_gradient("Max", &min_or_max_grad);
   register_gradient("Min", &min_or_max_grad);
+  register_gradient("Prod", &prod_grad);
+  register_gradient("Cumsum", &cumsum_grad);
+  register_gradient("Cumprod", &cumprod_grad);
   register_gradient("MatMul", &matmul_grad);
   register_gradient("BatchMatMulV2", &batch_matmul_v2_grad);
   register_gradient("ArgMax", &none2_grad);

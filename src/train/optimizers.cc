@@ -76,9 +76,24 @@ Output cast_tensor(const Scope& scope, const Output& t, DataType dtype) {
   return ops::cast(scope, t, dtype);
 }
 
-// math_ops.cast of a variable: TF opens name_scope("Cast") even when no Cast is needed.
+// math_ops.cast of a variable: TF opens name_scope("Cast") even when no Cast is needed (a
+// RefVariable is not a Tensor, so cast's early return does not apply).
 Output cast_variable(const Scope& scope, const Variable& v, DataType dtype) {
-  return ops::cast(scope, v, dtype);
+  if (base_dtype(v.dtype()) != base_dtype(dtype)) return ops::cast(scope, v, dtype);
+  (void)scope.name_scope("Cast");
+  return v.value();
+}
+
+// RefVariable.assign(value, use_locking): state_ops.assign with use_locking passed through
+// (Variable.assign defaults it to False, where the Assign op's own default is True).
+// op_def_library colocates the op with its ref input.
+Output variable_assign(const Scope& scope, const Variable& var, const Output& value,
+                       bool use_locking) {
+  Scope os = scope.colocate_with(var.op()).name_scope("Assign");
+  const DataType t = base_dtype(var.dtype());
+  const Output ins[] = {var.ref(), value};
+  const Attr attrs[] = {{"T", t}, {"validate_shape", true}, {"use_locking", use_locking}};
+  return ops::create(os, "Assign", os.name_scope_string(), ins, attrs).output(0);
 }
 
 // A training op as gen_training_ops builds it: name_scope(type), colocated with every ref
@@ -422,8 +437,11 @@ class AdamOptimizer : public Optimizer {
                    std::string_view name_scope) override {
     const auto [b1p, b2p] = beta_accumulators(&scope.graph());
     Scope cs = scope.with_control_dependencies(update_ops).colocate_with(b1p.op());
-    const Output u1 = ops::assign(cs, b1p.ref(), ops::operator_mul(cs, b1p.value(), beta1_t_));
-    const Output u2 = ops::assign(cs, b2p.ref(), ops::operator_mul(cs, b2p.value(), beta2_t_));
+    // beta1_power.assign(beta1_power * beta1_t, use_locking=self._use_locking).
+    const Output m1 = ops::operator_mul(cs, b1p.value(), beta1_t_);
+    const Output u1 = variable_assign(cs, b1p, m1, use_locking_);
+    const Output m2 = ops::operator_mul(cs, b2p.value(), beta2_t_);
+    const Output u2 = variable_assign(cs, b2p, m2, use_locking_);
     std::vector<Operation> all = update_ops;
     all.push_back(u1.op());
     all.push_back(u2.op());

@@ -4,8 +4,8 @@
 `tf.layers.dropout(rate=0.1, training=<bool placeholder>)`, which is a tf.cond
 (`dropout/cond/Switch` ... `dropout/cond/Merge`); an L2 loss minimized by AdamOptimizer(), whose
 gradient graph holds the v1 control-flow gradients of the four conds. The program below is the
-TF1 Python its SOURCE.md describes, without tf.train.Saver (scopeflow has no saver yet: the 43
-golden `save/...` nodes are left out). Node names AND op types are compared, in order; the
+TF1 Python its SOURCE.md describes, tf.train.Saver included (created before the initializer, as
+the notebook does; 43 golden `save/...` nodes). Node names AND op types are compared, in order; the
 MetaGraphDef is read with a small protobuf wire-format reader (MetaGraphDef field 2 = GraphDef;
 GraphDef field 1 = NodeDef; NodeDef fields 1, 2 = name, op).
 
@@ -39,7 +39,7 @@ def golden_nodes():
 
 
 def build_program():
-    """The notebook's model and training cells (Saver left out): placeholders `training`,
+    """The notebook's model and training cells: placeholders `training`,
     input, target (no shapes); an unused `tf.to_float(tf.shape(X)[0])`; 8-100-5-5-10 tanh layers
     with tf.layers.dropout(rate=0.1); a 10->1 output layer; two unused variables; squeeze,
     error, relative error (Python 2 `/`), percentage, tf.nn.l2_loss; Adam; the initializer."""
@@ -65,6 +65,7 @@ def build_program():
     percent_error = relative_error * 100  # noqa: F841
     loss = tf.nn.l2_loss(error)
     train_op = tf.train.AdamOptimizer().minimize(loss)
+    tf.train.Saver()
     init = tf.global_variables_initializer()
     return training, X, Y, prediction, loss, train_op, init
 
@@ -89,6 +90,10 @@ TF_1_10_TO_1_15 = [
      "same node, moved: the true branch's result is one op deeper in 1.15 (`mul_1` over `mul`), "
      "so the false branch's Switch is ready before `mul` and its cond_grad Merge comes before "
      "mul_grad instead of after it (checked to exist on both sides)"),
+    (None, r"^save/filename(/input)?$",
+     "tf.train.Saver's filename: 1.10 fed the prefix into a Const `save/Const`; 1.13+ builds "
+     "`save/filename/input` -> PlaceholderWithDefault `save/filename` -> `save/Const` (see "
+     "OP_TYPES)"),
     (None,
      r"^gradients/MatMul(_\d)?_grad/(Shape|Shape_1|strided_slice(_1)?(/stack(_1|_2)?)?|"
      r"BroadcastGradientArgs|Sum|Reshape|Sum_1|Reshape_1)$",
@@ -104,6 +109,8 @@ OP_TYPES_1_10_TO_1_15 = [
      "tf.matmul with an operand of unknown rank: 1.10 used MatMul unless both operands had "
      "rank > 2 or unknown; 1.15 uses BatchMatMulV2 if either has (the input placeholder has no "
      "shape, and every layer's output then has unknown rank)"),
+    (r"^save/Const$", "Const", "PlaceholderWithDefault",
+     "the Saver's `save/Const` became a PlaceholderWithDefault of `save/filename` in TF 1.13"),
     (r"^gradients/%s/cond/dropout/mul_grad/Shape_1$" % _D, "Shape", "Const",
      "1.10's `mul` multiplied by the Floor mask (unknown shape: a Shape op); 1.15's `mul` "
      "multiplies by the scalar scale, whose shape is known (a constant)"),
@@ -128,7 +135,8 @@ GROUPS = TF_1_10_TO_1_15 + SCOPEFLOW_BUGS
 # Names that must still be in both graphs (the anchors around each group).
 ANCHORS = ["ToFloat", "MatMul", "dropout/cond/Switch", "dropout/cond/dropout/Shape",
            "dropout/cond/dropout/Shape/Switch", "dropout/cond/dropout/mul", "dropout/cond/Merge",
-           "dropout_3/cond/Merge", "div", "L2Loss", "gradients/grad_ys_0",
+           "dropout_3/cond/Merge", "div", "L2Loss", "gradients/grad_ys_0", "save/SaveV2",
+           "save/RestoreV2", "save/Assign_33", "save/restore_all",
            "gradients/dropout_3/cond/Merge_grad/cond_grad",
            "gradients/dropout_3/cond/dropout/mul_grad/tuple/control_dependency",
            "gradients/dropout_3/cond/dropout/Shape/Switch_grad/cond_grad", "gradients/AddN_3",
@@ -150,8 +158,9 @@ def _to_1_15_op(name, op):
 
 def test_houseprices_dropout_cond_names_and_ops_match_tf():
     all_golden = golden_nodes()
-    golden = [n for n in all_golden if not n[0].startswith("save/")]
-    assert len(all_golden) == 602 and len(golden) + 43 == 602  # the Saver's 43 nodes
+    golden = all_golden
+    assert len(all_golden) == 602  # the Saver's 43 nodes included
+    assert len([n for n, _ in golden if n.startswith("save/")]) == 43
 
     build_program()
     ours = [(op.name, op.type) for op in tf.get_default_graph().get_operations()]

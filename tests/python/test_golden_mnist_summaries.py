@@ -5,14 +5,16 @@ nodes). Name scopes `input`, `input_reshape`, `layer1`/`layer2` (sub-scopes `wei
 `linear_compute`, activation `activation`), `dropout`, `loss` (with `total`), `train` (Adam inside
 the scope) and `accuracy`; no initializer (the FileWriter was made before it).
 
-Only the non-summary part is compared: scopeflow has no tf.summary, so the program below leaves
-out every tf.summary.* call and the variable_summaries helper, which only computes the summaries'
-inputs; the golden nodes left out (SUMMARY_PART, 137 of 388) are every *Summary op, their
-`<op>/tag` or `<op>/tags` constants, everything under a `summaries` scope (mean, stddev, max,
-min and their reductions) and `Merge/MergeSummary`. Leaving them out renames nothing else: each
-summary op is the last user of its own name. Node names AND op types are compared, in order; the
-event file is read with a small TFRecord + protobuf wire-format reader (CRCs not checked; Event
-field 4 = graph_def bytes; GraphDef field 1 = NodeDef; NodeDef fields 1, 2 = name, op).
+The summaries are rebuilt too, as the SOURCE.md program builds them: a variable_summaries
+helper in a `summaries` scope (mean, stddev in its own `stddev` scope -- so the scalar summary
+becomes `stddev_1` --, max, min, histogram), histograms of the linear output and activations, the
+dropout keep-probability and loss scalars, the accuracy scalar (`accuracy/accuracy_1`) and
+`tf.summary.merge_all()` (`Merge/MergeSummary`). All 388 nodes take part in the ordered
+comparison; SUMMARY_PART (every *Summary op, its tag constant, everything under a `summaries`
+scope, the merge: 137 nodes) is checked to be present on both sides. Node names AND op types are
+compared, in order; the event file is read with a small TFRecord + protobuf wire-format reader
+(CRCs not checked; Event field 4 = graph_def bytes; GraphDef field 1 = NodeDef; NodeDef fields 1,
+2 = name, op).
 
 scopeflow builds what TF 1.15 builds; the groups whose internals TF changed between 1.6 and 1.15
 are listed in TF_1_6_TO_1_15 (left out of the ordered comparison on both sides) and
@@ -41,13 +43,14 @@ def golden_nodes():
 
 
 def build_program():
-    """CNN_MNIST.py without its summaries: 784-500 ReLU, dropout (keep-prob placeholder),
-    500-10 identity, softmax cross entropy, AdamOptimizer(0.001) in `train`, accuracy."""
+    """CNN_MNIST.py: 784-500 ReLU, dropout (keep-prob placeholder), 500-10 identity, softmax
+    cross entropy, AdamOptimizer(0.001) in `train`, accuracy, the summaries and merge_all."""
     with tf.name_scope('input'):
         x = tf.placeholder(tf.float32, [None, 784], name='x-input')
         y_ = tf.placeholder(tf.float32, [None, 10], name='y-input')
     with tf.name_scope('input_reshape'):
-        image_shaped_input = tf.reshape(x, [-1, 28, 28, 1])  # noqa: F841 (tf.summary.image)
+        image_shaped_input = tf.reshape(x, [-1, 28, 28, 1])
+        tf.summary.image('input', image_shaped_input, 10)
 
     def weight_variable(shape):
         return tf.Variable(tf.truncated_normal(shape, stddev=0.1))
@@ -55,25 +58,43 @@ def build_program():
     def bias_variable(shape):
         return tf.Variable(tf.constant(0.1, shape=shape))
 
+    def variable_summaries(var):
+        with tf.name_scope('summaries'):
+            mean = tf.reduce_mean(var)
+            tf.summary.scalar('mean', mean)
+            with tf.name_scope('stddev'):
+                stddev = tf.sqrt(tf.reduce_mean(tf.square(var - mean)))
+            tf.summary.scalar('stddev', stddev)
+            tf.summary.scalar('max', tf.reduce_max(var))
+            tf.summary.scalar('min', tf.reduce_min(var))
+            tf.summary.histogram('histogram', var)
+
     def nn_layer(input_tensor, input_dim, output_dim, layer_name, act=tf.nn.relu):
         with tf.name_scope(layer_name):
             with tf.name_scope('weights'):
                 weights = weight_variable([input_dim, output_dim])
+                variable_summaries(weights)
             with tf.name_scope('biases'):
                 biases = bias_variable([output_dim])
+                variable_summaries(biases)
             with tf.name_scope('linear_compute'):
                 preactivate = tf.matmul(input_tensor, weights) + biases
-            return act(preactivate, name='activation')
+                tf.summary.histogram('linear', preactivate)
+            activations = act(preactivate, name='activation')
+            tf.summary.histogram('activations', activations)
+            return activations
 
     hidden1 = nn_layer(x, 784, 500, 'layer1')
     with tf.name_scope('dropout'):
         keep_prob = tf.placeholder(tf.float32)
+        tf.summary.scalar('dropout_keep_probability', keep_prob)
         dropped = tf.nn.dropout(hidden1, keep_prob)
     y = nn_layer(dropped, 500, 10, 'layer2', act=tf.identity)
     with tf.name_scope('loss'):
         diff = tf.nn.softmax_cross_entropy_with_logits(labels=y_, logits=y)
         with tf.name_scope('total'):
             cross_entropy = tf.reduce_mean(diff)
+        tf.summary.scalar('loss', cross_entropy)
     with tf.name_scope('train'):
         train_step = tf.train.AdamOptimizer(0.001).minimize(cross_entropy)
     with tf.name_scope('accuracy'):
@@ -81,7 +102,9 @@ def build_program():
             correct_prediction = tf.equal(tf.argmax(y, 1), tf.argmax(y_, 1))
         with tf.name_scope('accuracy'):
             accuracy = tf.reduce_mean(tf.cast(correct_prediction, tf.float32))
-    return x, y_, keep_prob, cross_entropy, train_step, accuracy
+        tf.summary.scalar('accuracy', accuracy)
+    merged = tf.summary.merge_all()
+    return x, y_, keep_prob, cross_entropy, train_step, accuracy, merged
 
 
 def summary_part(golden):
@@ -125,6 +148,23 @@ OP_TYPES_1_6_TO_1_15 = [
      "Adam's zero slots of the biases: Fill in 1.6, a small constant in 1.15 (see above)"),
 ]
 
+# Same op, other name: (regex over golden names, replacement, reason).
+NAMES_1_6_TO_1_15 = [
+    (r"^(layer\d/(?:weights|biases)/summaries/)(mean|max|min)(/tags)?$", r"\1\2_1\3",
+     "TF 1.15 uniquifies names case-insensitively (ops.py unique_name keys on name.lower()); "
+     "1.6 did not. reduce_mean/max/min first create `Mean`, `Max`, `Min` in the `summaries` "
+     "scope, so the scalar summaries `mean`, `max`, `min` become `mean_1`, `max_1`, `min_1` in "
+     "1.15 (their tags too)"),
+]
+
+
+def _to_1_15_name(name):
+    for rx, replacement, _ in NAMES_1_6_TO_1_15:
+        if re.search(rx, name):
+            return re.sub(rx, replacement, name)
+    return name
+
+
 # Names that must still be in both graphs (the anchors around each group).
 ANCHORS = ["input/x-input", "input_reshape/Reshape", "layer1/weights/Variable/read",
            "layer1/linear_compute/add", "layer1/activation", "dropout/Placeholder",
@@ -135,7 +175,8 @@ ANCHORS = ["input/x-input", "input_reshape/Reshape", "layer1/weights/Variable/re
            "train/gradients/layer1/activation_grad/ReluGrad",
            "layer1/weights/Variable/Adam/Initializer/zeros/shape_as_tensor",
            "layer1/biases/Variable/Adam/Initializer/zeros", "train/Adam",
-           "accuracy/accuracy/Mean"]
+           "accuracy/accuracy/Mean", "input_reshape/input", "layer1/weights/summaries/stddev_1",
+           "layer2/biases/summaries/histogram/tag", "accuracy/accuracy_1", "Merge/MergeSummary"]
 
 
 def _excluded(name, side):
@@ -151,11 +192,14 @@ def _to_1_15_op(name, op):
 
 
 def test_mnist_summaries_names_and_ops_match_tf():
-    all_golden = golden_nodes()
-    assert len(all_golden) == 388
-    summaries = summary_part(all_golden)
+    golden = golden_nodes()
+    assert len(golden) == 388
+    summaries = summary_part(golden)
     assert len(summaries) == 137
-    golden = [n for n in all_golden if n[0] not in summaries]
+    for rx, _, _ in NAMES_1_6_TO_1_15:
+        assert sum(1 for n, _ in golden if re.search(rx, n)) == 24, rx
+    golden = [(_to_1_15_name(n), o) for n, o in golden]
+    summaries = {_to_1_15_name(n) for n in summaries}
 
     build_program()
     ours = [(op.name, op.type) for op in tf.get_default_graph().get_operations()]
@@ -163,6 +207,7 @@ def test_mnist_summaries_names_and_ops_match_tf():
     our_names = {n for n, _ in ours}
     for a in ANCHORS:
         assert a in golden_names and a in our_names, a
+    assert summaries <= our_names, sorted(summaries - our_names)
     for rx_golden, rx_ours, _ in TF_1_6_TO_1_15:
         assert rx_golden is None or any(re.search(rx_golden, n) for n in golden_names), rx_golden
         assert rx_ours is None or any(re.search(rx_ours, n) for n in our_names), rx_ours
@@ -176,7 +221,7 @@ def test_mnist_summaries_names_and_ops_match_tf():
 
 
 def test_mnist_summaries_trains():
-    x, y_, keep_prob, cross_entropy, train_step, accuracy = build_program()
+    x, y_, keep_prob, cross_entropy, train_step, accuracy, merged = build_program()
     # 2 weights and 2 biases, their Adam/Adam_1 slots, train/beta1_power and beta2_power.
     assert len(tf.trainable_variables()) == 4
     assert len(tf.global_variables()) == 14

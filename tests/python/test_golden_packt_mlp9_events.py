@@ -78,3 +78,33 @@ def test_packt_mlp9_events_trains():
             sess.run(train_op, {x: xv, y: yv})
         last = sess.run(cost, {x: xv, y: yv})
     assert np.isfinite(last) and last < 0.5 * first
+
+
+@pytest.mark.skipif(not hasattr(tf.Graph, "as_graph_def"), reason="needs Graph.as_graph_def")
+def test_packt_mlp9_events_file_writer_writes_what_tf_wrote(tmp_path):
+    """The script's `tf.summary.FileWriter("logs", sess.graph)` on the rebuilt graph: the same
+    events as TF's file (file_version, graph_def, meta_graph_def), our nodes in creation order,
+    and the MetaGraphDef's collections with TF's keys and sizes."""
+    from golden_wire import records
+    from scopeflow.proto import event_pb2, meta_graph_pb2
+    build_program()
+    graph = tf.get_default_graph()
+    with tf.Session() as sess:
+        writer = tf.summary.FileWriter(str(tmp_path / "logs"), sess.graph)
+        writer.close()
+
+    def events(path):
+        return [event_pb2.Event.FromString(r) for r in records(path)]
+
+    ours, theirs = events(pathlib.Path(writer._path)), events(EVENTS[0])
+    assert [e.WhichOneof("what") for e in ours] == [e.WhichOneof("what") for e in theirs]
+    assert event_graph_nodes(pathlib.Path(writer._path)) == \
+        [(op.name, op.type) for op in graph.get_operations()]
+    ours_meta = meta_graph_pb2.MetaGraphDef.FromString(ours[2].meta_graph_def)
+    theirs_meta = meta_graph_pb2.MetaGraphDef.FromString(theirs[2].meta_graph_def)
+
+    def sizes(meta):
+        return {k: len(getattr(v, v.WhichOneof("kind")).value)
+                for k, v in meta.collection_def.items()}
+    assert sizes(ours_meta) == sizes(theirs_meta) == \
+        {"variables": 56, "trainable_variables": 18, "train_op": 1}

@@ -144,6 +144,36 @@ TEST(OptimizerTest, AdamNamesAndOrderMatchTheGoldenGraph) {
   EXPECT_EQ(testing::CollectionNames(g, graph_keys::kTrainOp), (std::vector<std::string>{"Adam"}));
 }
 
+// AdamOptimizer._finish (TF 1.15): beta1_power.assign(..., use_locking=self._use_locking), so
+// the two power updates carry use_locking=False by default (the Assign op's own default, what
+// the variables' initializers keep, is True).
+TEST(OptimizersTest, AdamPowerUpdatesFollowUseLocking) {
+  for (bool locking : {false, true}) {
+    Graph g;
+    Scope root = Scope::root(g);
+    Variable w = Var(root, "w", {2}, {1, 2});
+    Output grad = ops::constant(root, Tensor::vector<float>({1, 1}), "grad");
+    auto opt = train::adam(0.1, 0.9, 0.999, 1e-8, locking);
+    (void)opt->apply_gradients(root, {{grad, w}});
+    for (const char* name : {"Adam/Assign", "Adam/Assign_1"}) {
+      const Operation a = g.get_operation_by_name(name);
+      EXPECT_EQ(a.type(), "Assign");
+      EXPECT_EQ(std::get<bool>(*a.attr("use_locking")), locking) << name;
+      EXPECT_TRUE(std::get<bool>(*a.attr("validate_shape"))) << name;
+      EXPECT_EQ(ClassAttr(a), (std::vector<std::string>{"loc:@w"})) << name;
+    }
+    EXPECT_EQ(std::get<bool>(*g.get_operation_by_name("Adam/update_w/ApplyAdam").attr("use_locking")),
+              locking);
+    EXPECT_TRUE(std::get<bool>(*g.get_operation_by_name("beta1_power/Assign").attr("use_locking")));
+    EXPECT_TRUE(std::get<bool>(*g.get_operation_by_name("w/Adam/Assign").attr("use_locking")));
+    // The updates still run: beta1_power becomes 0.9 * 0.9 after one step.
+    Session sess(g);
+    for (const Variable& v : g.variables()) sess.run(v.initializer());
+    sess.run(g.get_operation_by_name("Adam"));
+    EXPECT_NEAR(sess.run(g.get_tensor_by_name("beta1_power:0")).data<float>()[0], 0.81f, 1e-6);
+  }
+}
+
 // TF: every op of a slot (initializer, VariableV2, Assign, read) and the Apply op carry
 // `_class: loc:@<primary>` (colocate_with(primary) wins over the variable's own attr scope).
 // Disabled until make_variable (src/graph/variable.cc) keeps an enclosing colocate_with for

@@ -15,10 +15,12 @@ int main(int argc, char** argv) {
                "sf"};
   app.require_subcommand(1);
 
-  // Each subcommand registers itself here; later: add_inspect_command, add_ckpt_command,
-  // add_view_command.
+  // Each subcommand registers itself here.
   std::vector<Command> commands;
   commands.push_back(scopeflow::tools::add_demo_command(app));
+  commands.push_back(scopeflow::tools::add_view_command(app));
+  commands.push_back(scopeflow::tools::add_inspect_command(app));
+  commands.push_back(scopeflow::tools::add_ckpt_command(app));
   // After the subcommands, which would otherwise inherit it.
   app.footer("Run 'sf <command> --help' for a command's options.");
 

@@ -69,9 +69,13 @@ void add_scope_tree_options(CLI::App& command, ScopeTreeOptions& options) {
 }
 
 void print_scope_tree(std::ostream& os, const Graph& graph, const ScopeTreeOptions& options) {
-  const ScopeNode root = build_scope_tree(graph);
+  print_scope_tree(os, build_scope_tree(graph), options);
+}
+
+void print_scope_tree(std::ostream& os, const ScopeNode& root, const ScopeTreeOptions& options) {
   std::vector<Row> rows;
-  rows.push_back({"(root)", &root, options.depth <= 0 ? root.descendant_count() : 0});
+  rows.push_back({root.path.empty() ? std::string("(root)") : root.path, &root,
+                  options.depth <= 0 ? root.descendant_count() : 0});
   if (options.depth > 0) collect(root, "", 0, options.depth, rows);
 
   size_t name_width = std::string_view("scope").size();

@@ -12,6 +12,7 @@ class App;
 namespace scopeflow {
 
 class Graph;
+struct ScopeNode;
 
 namespace tools {
 
@@ -25,6 +26,12 @@ struct Command {
 
 /// Registers `sf demo` (the TF1 naming seed examples, then the combined graph's scope tree).
 Command add_demo_command(CLI::App& parent);
+
+/// Registers `sf ckpt` (list, diff, rename: V2 checkpoints; tools/sf/ckpt.cc).
+Command add_ckpt_command(CLI::App& parent);
+
+/// Registers `sf view` (a graph file as a self-contained HTML page or DOT; tools/sf/view.cc).
+Command add_view_command(CLI::App& parent);
 
 /// How print_scope_tree folds a tree.
 struct ScopeTreeOptions {
@@ -44,6 +51,12 @@ void add_scope_tree_options(CLI::App& command, ScopeTreeOptions& options);
 /// with its op count (in and below it), ops directly in it, and variable count, children
 /// indented with tree-drawing characters, deep levels folded; then a one-line summary.
 void print_scope_tree(std::ostream& os, const Graph& graph, const ScopeTreeOptions& options);
+/// The same for a tree already built (a zoomed-in subtree prints its path as the first line).
+void print_scope_tree(std::ostream& os, const ScopeNode& root, const ScopeTreeOptions& options);
+
+/// Registers `sf inspect FILE`: the scope tree and variables of a GraphDef, MetaGraph, event
+/// file or checkpoint.
+Command add_inspect_command(CLI::App& parent);
 
 }  // namespace tools
 }  // namespace scopeflow

@@ -5,12 +5,14 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "scopeflow/scopeflow.h"
+#include "scopeflow/viewer/html.h"
 #include "sf.h"
 
 namespace scopeflow::tools {
@@ -160,6 +162,11 @@ int run_train_demo(const ScopeTreeOptions& tree_options) {
   for (const Variable& v : g.variables())
     std::printf("  %-34s %-10s %s\n", std::string(v.op().name()).c_str(),
                 v.shape().to_string().c_str(), dtype_name(base_dtype(v.dtype())).c_str());
+  // The same graph in the viewer: one self-contained page, in the current directory.
+  const std::filesystem::path page = std::filesystem::absolute("sf_demo_graph.html");
+  viewer::write_html(g, page.string(), {.title = "sf demo: two towers sharing weights"});
+  std::cout << "\nGraph viewer page (folded by scope; open it in a browser): " << page.string()
+            << "\n";
   return loss < 0.2f ? 0 : 1;
 }
 

@@ -193,6 +193,18 @@ class Graph {
   /// Bytes held by the graph's arena (names, node arrays), for memory figures.
   size_t arena_bytes() const;
 
+  /// Per-graph state that a later layer keeps with the graph (TF keeps such caches as private
+  /// Graph attributes, e.g. `_reduced_shape_cache`): the `T` stored under `key`, created
+  /// (default-constructed) on first use and destroyed with the graph. T guards itself if it
+  /// is used from several threads.
+  template <typename T>
+  T& extension(std::string_view key) {
+    std::lock_guard lock(mu_);
+    std::shared_ptr<void>& slot = extensions_[std::string(key)];
+    if (!slot) slot = std::make_shared<T>();
+    return *static_cast<T*>(slot.get());
+  }
+
   // ---- Internal interface (used by scopeflow's own layers; not for users) ----
   const internal::NodeData& node(uint32_t i) const { return nodes_[i]; }
   std::string_view device_name(uint32_t id) const { return devices_[id]; }
@@ -234,6 +246,7 @@ class Graph {
   std::vector<std::string> collection_keys_;
   absl::flat_hash_map<std::string, std::vector<CollectionItem>> collections_;
   absl::flat_hash_map<std::thread::id, std::unique_ptr<internal::ThreadScopes>> threads_;
+  absl::flat_hash_map<std::string, std::shared_ptr<void>> extensions_;
 };
 
 /// The calling thread's default graph: the innermost GraphGuard's graph, or the process-wide

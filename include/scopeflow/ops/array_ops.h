@@ -105,4 +105,33 @@ Output range(const Scope& scope, const Input& limit);
 std::pair<Output, Output> broadcast_gradient_args(const Scope& scope, const Input& s0,
                                                   const Input& s1, std::string_view name = "");
 
+/// TF's tensor_util.constant_value as the shape refiner sees it: the value of `t` when it is a
+/// Const, or an int32/int64 tensor computed only from constants and from Shape/Size/Rank of
+/// tensors whose static shape answers them (Range, Fill, Pack, ConcatV2, GatherV2, Cast,
+/// element-wise arithmetic, DynamicStitch, ListDiff, InvertPermutation...); nullopt otherwise.
+std::optional<Tensor> constant_value(const Output& t);
+
+/// tf.dynamic_stitch(indices, data): DynamicStitch (attrs N, T), output
+/// [max(indices) + 1] + data[0].shape[rank(indices[0]):] with merged[indices[i][j]] =
+/// data[i][j]. Literals convert inside the op's scope as `indices_<i>` / `data_<i>`. Default
+/// name "DynamicStitch". Throws kInvalidArgument for lists of different lengths and
+/// kTypeMismatch for non-int32 indices or data of mixed dtypes.
+Output dynamic_stitch(const Scope& scope, const std::vector<Input>& indices,
+                      const std::vector<Input>& data, std::string_view name = "");
+/// tf.setdiff1d(x, y, index_dtype): ListDiff -> (out, idx), the values of the 1-D `x` not in
+/// `y` (in x's order) and their positions in x. Default name "ListDiff".
+std::pair<Output, Output> setdiff1d(const Scope& scope, const Input& x, const Input& y,
+                                    DataType index_dtype = DataType::kInt32,
+                                    std::string_view name = "");
+/// array_ops.split with a size list: SplitV(value, size_splits, split_dim) named "split"
+/// (attrs num_split, T, Tlen). A literal size list becomes a `Const` in `scope` first, as TF's
+/// convert_to_tensor does; num_split < 0 infers it from size_splits' static length (throws
+/// kInvalidArgument "Cannot infer num from shape ..." when unknown).
+std::vector<Output> split_v(const Scope& scope, const Input& value, const Input& size_splits,
+                            const Input& axis, int64_t num_split = -1,
+                            std::string_view name = "split");
+/// tf.invert_permutation: InvertPermutation(x) (int32/int64 vector). Default name
+/// "InvertPermutation".
+Output invert_permutation(const Scope& scope, const Input& x, std::string_view name = "");
+
 }  // namespace scopeflow::ops

@@ -73,4 +73,14 @@ Output cast(const Scope& scope, const Input& x, DataType dtype, std::string_view
 /// in `scope`. Throws kInvalidArgument for an empty list, kTypeMismatch for mixed dtypes.
 Output add_n(const Scope& scope, const std::vector<Input>& inputs, std::string_view name = "");
 
+// ---- Scans ----
+
+/// tf.cumsum(x, axis, exclusive, reverse): Cumsum, same shape as x; exclusive leaves out the
+/// current element, reverse scans from the end. Default name "Cumsum" (axis `Cumsum/axis`).
+Output cumsum(const Scope& scope, const Input& x, const Input& axis = 0, bool exclusive = false,
+              bool reverse = false, std::string_view name = "");
+/// tf.cumprod / tf.math.cumprod: Cumprod, as cumsum with products. Default name "Cumprod".
+Output cumprod(const Scope& scope, const Input& x, const Input& axis = 0, bool exclusive = false,
+               bool reverse = false, std::string_view name = "");
+
 }  // namespace scopeflow::ops

@@ -145,6 +145,9 @@ void register_control_flow_ops();
 void register_training_ops();
 // The ops only gradients build (ShapeN, Pad, ConcatOffset, SqrtGrad...; src/train/*_grad.cc).
 void register_gradient_support_ops();
+void register_io_ops();       // SaveV2, RestoreV2, ... (src/ops/io_ops.cc)
+void register_summary_ops();  // ScalarSummary, ... (src/ops/summary_ops.cc)
+void register_logging_ops();  // Assert, Print, ... (src/ops/logging_ops.cc)
 void register_math_gradient_support_ops();
 }  // namespace internal
 

@@ -150,6 +150,9 @@ void register_random_kernels();
 void register_control_flow_kernels();
 void register_training_kernels();
 void register_gradient_support_kernels();
+void register_io_kernels();       // SaveV2, RestoreV2 (src/runtime/kernels/io_kernels.cc)
+void register_summary_kernels();  // *Summary ops (src/runtime/kernels/summary_kernels.cc)
+void register_logging_kernels();  // Assert, Print, ... (src/runtime/kernels/logging_kernels.cc)
 void register_math_gradient_support_kernels();
 }  // namespace internal
 

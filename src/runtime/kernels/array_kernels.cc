@@ -1059,7 +1059,13 @@ std::unique_ptr<OpKernel> make(Operation op) {
 
 }  // namespace
 
+// array_stitch_kernels.cc and scan_kernels.cc.
+void register_stitch_kernels();
+void register_scan_kernels();
+
 void register_array_kernels() {
+  register_stitch_kernels();
+  register_scan_kernels();
   register_kernel("Reshape", &make<ReshapeKernel>);
   register_kernel("ExpandDims", &make<ExpandDimsKernel>);
   register_kernel("Squeeze", &make<SqueezeKernel>);

@@ -2,6 +2,8 @@
 // Identity, NoOp, VariableV2, Assign, AssignAdd, AssignSub.
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "scopeflow/graph/graph.h"
 #include "scopeflow/runtime/kernel.h"
 #include "scopeflow/runtime/session.h"
@@ -83,10 +85,22 @@ void assign(KernelContext& ctx) {
   const Tensor& value = ctx.input(1);
   const Value& in = ctx.input_value(0);
   const bool validate = attr_bool(ctx.op(), "validate_shape", true);
-  if (validate && ref->valid() && ref->shape() != value.shape())
-    fail(Code::kInvalidArgument,
-         fmt::format("Assign requires shapes of both tensors to match. lhs shape= {} rhs shape= {}",
-                     shape_string(ref->shape()), shape_string(value.shape())));
+  if (validate) {
+    // An uninitialized variable is checked against its declared shape, as TF's variable
+    // (allocated with that shape) is: restoring a [3] tensor into a [2] variable fails.
+    std::optional<std::vector<int64_t>> lhs;
+    if (ref->valid()) {
+      lhs.emplace(ref->shape().begin(), ref->shape().end());
+    } else if (in.ref_owner.valid()) {
+      const auto declared = in.ref_owner.attr("shape");
+      const auto* p = declared ? std::get_if<PartialShape>(&*declared) : nullptr;
+      if (p && p->fully_defined()) lhs.emplace(p->dims().begin(), p->dims().end());
+    }
+    if (lhs && !std::equal(lhs->begin(), lhs->end(), value.shape().begin(), value.shape().end()))
+      fail(Code::kInvalidArgument,
+           fmt::format("Assign requires shapes of both tensors to match. lhs shape= {} rhs shape= {}",
+                       shape_string(*lhs), shape_string(value.shape())));
+  }
   if (ref->valid() && ref->buffer_unique() && ref->same_layout(value.dtype(), value.shape()) &&
       value.dtype() != DataType::kString) {
     if (value.byte_size()) std::memcpy(ref->raw(), value.raw(), value.byte_size());
