@@ -6,7 +6,7 @@ BUILD       ?= build
 JOBS        ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
 
-.PHONY: all deps build demo test test-cpp test-python test-asan test-fuzz fuzz fuzz-build tsan bench bench-peers conformance clean
+.PHONY: all deps build demo test test-cpp test-python test-asan test-fuzz fuzz tsan bench bench-peers conformance clean
 
 all: build
 
@@ -36,23 +36,27 @@ test-asan: deps
 	cmake --build build-asan -j $(JOBS) --target scopeflow_tests
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./build-asan/bin/scopeflow_tests
 
-# libFuzzer targets (clang, ASan + UBSan) for the readers of untrusted files: checkpoint
-# (.index table + bundle), event files (TFRecord + Event), GraphDef (parse + import). Each
-# starts from the golden TensorFlow files as seeds (copied into build-fuzz/corpus-*, never
-# into the project). `make test` runs each for FUZZ_SHORT seconds; `make fuzz` for FUZZ_LONG.
-FUZZERS    := checkpoint_fuzz events_fuzz graph_def_fuzz
+# libFuzzer targets for the readers of untrusted files: checkpoint (.index table + bundle),
+# event files (TFRecord + Event), graph files (GraphDef/MetaGraph parse + import). Seeds are
+# the golden TensorFlow files (copied into the build dir, never into the project).
+# `make test` runs the two reader-only targets briefly (clang 14 builds just their sources);
+# `make fuzz` runs all three for FUZZ_LONG seconds each: graph_def_fuzz instruments the whole
+# library, which needs clang >= 15 (installed by `install-deps.sh --fuzz`) and a long build.
 FUZZ_SHORT ?= 15
 FUZZ_LONG  ?= 600
-fuzz-build: deps
+test-fuzz: deps
 	cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DCMAKE_CXX_COMPILER=clang++ -DSF_FUZZ=ON -DSF_PYTHON=OFF -DSF_BENCH=OFF
-	cmake --build build-fuzz -j $(JOBS) --target $(FUZZERS)
+	cmake --build build-fuzz -j $(JOBS) --target checkpoint_fuzz events_fuzz
+	./scripts/run-fuzzers.sh build-fuzz $(FUZZ_SHORT) checkpoint_fuzz events_fuzz
 
-test-fuzz: fuzz-build
-	./scripts/run-fuzzers.sh build-fuzz $(FUZZ_SHORT) $(FUZZERS)
-
-fuzz: fuzz-build
-	./scripts/run-fuzzers.sh build-fuzz $(FUZZ_LONG) $(FUZZERS)
+fuzz: deps
+	./scripts/install-deps.sh --fuzz
+	cmake -S . -B build-fuzz-full -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_C_COMPILER=clang-16 -DCMAKE_CXX_COMPILER=clang++-16 -DSF_FUZZ=ON \
+	  -DSF_PYTHON=OFF -DSF_BENCH=OFF
+	cmake --build build-fuzz-full -j $(JOBS) --target checkpoint_fuzz events_fuzz graph_def_fuzz
+	./scripts/run-fuzzers.sh build-fuzz-full $(FUZZ_LONG) checkpoint_fuzz events_fuzz graph_def_fuzz
 
 # The thread tests under ThreadSanitizer (not part of `make test`).
 tsan: deps
@@ -77,4 +81,4 @@ conformance: build
 	  --python $(PYTHON) ../shared/conformance/cases
 
 clean:
-	rm -rf $(BUILD) build-asan build-tsan build-fuzz
+	rm -rf $(BUILD) build-asan build-tsan build-fuzz build-fuzz-full

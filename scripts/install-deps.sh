@@ -14,6 +14,10 @@ packages=(
 if [ "${1:-}" = "--peers" ]; then
   packages+=(libtorch-dev)
 fi
+# `--fuzz`: a clang new enough to build the whole library instrumented (`make fuzz`).
+if [ "${1:-}" = "--fuzz" ]; then
+  packages+=(clang-16 libclang-rt-16-dev)
+fi
 # The graph viewer: Debian's chromium for its browser tests, and Node.js with npm for
 # viewer/'s packages. Node and npm are wanted as commands: a Node.js that brings its own npm
 # (as NodeSource's does) conflicts with Debian's npm package.
