@@ -69,6 +69,7 @@ bench: build
 	./$(BUILD)/bin/add_chain_bench
 	./$(BUILD)/bin/mlp_bench
 	./$(BUILD)/bin/train_bench
+	./$(BUILD)/bin/checkpoint_bench
 	PYTHONPATH=$(CURDIR)/$(BUILD)/python $(PYTHON) bench/python_ops_bench.py
 
 # scopeflow against libtorch (Debian's, one thread, OpenBLAS) on the same workloads; installs
