@@ -238,18 +238,18 @@ void BundleWriter::io_error(const std::string& path, int err) {
   throw_errno(path, err);
 }
 
-void BundleWriter::flush() {
-  const char* p = buffer_.data();
-  size_t n = buffer_.size();
-  while (n > 0) {
-    const ssize_t w = ::write(fd_, p, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      io_error(data_tmp_, errno);
-    }
-    p += w;
-    n -= static_cast<size_t>(w);
+void BundleWriter::write_data(const void* data, size_t n) {
+  try {
+    write_all(fd_, data, n, data_tmp_);
+  } catch (const Error&) {
+    discard();
+    finished_ = true;
+    throw;
   }
+}
+
+void BundleWriter::flush() {
+  write_data(buffer_.data(), buffer_.size());
   buffer_.clear();
 }
 
@@ -266,16 +266,7 @@ void BundleWriter::append(const void* data, size_t n) {
     return;
   }
   // Large tensors go straight from their buffer to the file: no intermediate copy.
-  const char* p = static_cast<const char*>(data);
-  while (n > 0) {
-    const ssize_t w = ::write(fd_, p, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      io_error(data_tmp_, errno);
-    }
-    p += w;
-    n -= static_cast<size_t>(w);
-  }
+  write_data(data, n);
 }
 
 void BundleWriter::add(std::string_view key, const Tensor& t) {

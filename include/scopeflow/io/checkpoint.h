@@ -78,6 +78,8 @@ class BundleWriter {
   void append(const void* data, size_t n);
   void flush();
   void discard() noexcept;
+  // Writes to the data file; on failure removes the partial files and throws.
+  void write_data(const void* data, size_t n);
   [[noreturn]] void io_error(const std::string& path, int err);
 
   std::string prefix_;
